@@ -1,0 +1,73 @@
+package io.beacon.avro.serde;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.EventType;
+import java.time.Instant;
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SingleObjectSerdeTest {
+
+  private final SingleObjectSerde<AdEvent> serde = BeaconSerdes.adEvent();
+
+  static AdEvent event() {
+    return AdEvent.newBuilder()
+        .setEventId("e-1")
+        .setType(EventType.CLICK)
+        .setEventTime(Instant.parse("2026-11-22T10:00:00Z"))
+        .setAdvertiserId("adv-1")
+        .setProductId("p-9")
+        .setUserId("u-3")
+        .build();
+  }
+
+  @Test
+  void shouldRoundTripAnEventWithTheSchemaFingerprintInFront() {
+    byte[] bytes = serde.serialize("t", event());
+    // Single-object encoding starts with the marker C3 01.
+    assertEquals((byte) 0xC3, bytes[0]);
+    assertEquals((byte) 0x01, bytes[1]);
+    assertEquals(event(), serde.deserialize("t", bytes));
+  }
+
+  @Test
+  void shouldKeepTombstonesNull() {
+    assertNull(serde.serialize("t", null));
+    assertNull(serde.deserialize("t", null));
+  }
+
+  @Test
+  void shouldRejectGarbageBytes() {
+    SerializationException e =
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", "hello".getBytes()));
+    assertTrue(e.getMessage().contains("cannot decode io.beacon.avro.AdEvent"), e.getMessage());
+  }
+
+  @Test
+  void shouldRejectTruncatedRecords() {
+    byte[] bytes = serde.serialize("t", event());
+    byte[] truncated = Arrays.copyOf(bytes, bytes.length - 6);
+    assertThrows(SerializationException.class, () -> serde.deserialize("t", truncated));
+  }
+
+  @Test
+  void shouldRejectAnUnknownSchemaFingerprint() {
+    byte[] bytes = serde.serialize("t", event());
+    bytes[2] ^= 0x55; // corrupt the fingerprint
+    SerializationException e =
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", bytes));
+    assertTrue(e.getMessage().contains("MissingSchemaException"), e.getMessage());
+  }
+
+  @Test
+  void shouldEncodeTheSameRecordToTheSameBytes() {
+    assertArrayEquals(serde.encode(event()), serde.encode(event()));
+  }
+}

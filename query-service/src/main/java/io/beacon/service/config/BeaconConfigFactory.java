@@ -1,0 +1,46 @@
+package io.beacon.service.config;
+
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.BeaconTopics;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.exceptions.ConfigurationException;
+import jakarta.inject.Singleton;
+import java.util.Map;
+
+/** Turns the settings into the typed {@link BeaconConfig} the topology takes, failing fast if wrong. */
+@Factory
+public class BeaconConfigFactory {
+
+  @Singleton
+  BeaconConfig beaconConfig(
+      BeaconSettings settings, @Value("${kafka.bootstrap-servers:}") String bootstrapServers) {
+    if (bootstrapServers.isBlank()) {
+      throw new ConfigurationException(
+          "kafka.bootstrap-servers is not set: set KAFKA_BOOTSTRAP_SERVERS=host:port,"
+              + " or start with ./beacon start to use the embedded broker");
+    }
+    try {
+      return new BeaconConfig(
+          settings.applicationId(),
+          bootstrapServers,
+          new BeaconTopics(settings.topicPrefix()),
+          settings.stateDir(),
+          settings.processingGuarantee(),
+          settings.grace(),
+          settings.dedupWindow(),
+          settings.maxClockSkew(),
+          settings.ctr().priorImpressions(),
+          settings.ctr().minImpressions(),
+          settings.rocksdb().cacheBytes(),
+          Map.of());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);
+    }
+  }
+
+  @Singleton
+  BeaconTopics beaconTopics(BeaconConfig config) {
+    return config.topics();
+  }
+}

@@ -1,0 +1,27 @@
+package io.beacon.service.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import java.time.Duration;
+
+/** The {@code beacon.*} block of {@code application.yml}; the defaults live and are documented there. */
+@ConfigurationProperties("beacon")
+public record BeaconSettings(
+    @Nullable String applicationId,
+    @Nullable String topicPrefix,
+    @Nullable String stateDir,
+    int partitions,
+    short replicationFactor,
+    @Nullable String processingGuarantee,
+    @Nullable Duration grace,
+    @Nullable Duration dedupWindow,
+    @Nullable Duration maxClockSkew,
+    Ctr ctr,
+    RocksDb rocksdb) {
+
+  @ConfigurationProperties("ctr")
+  public record Ctr(int priorImpressions, int minImpressions) {}
+
+  @ConfigurationProperties("rocksdb")
+  public record RocksDb(long cacheBytes) {}
+}
