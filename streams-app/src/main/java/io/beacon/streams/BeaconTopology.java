@@ -1,0 +1,100 @@
+package io.beacon.streams;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.streams.internals.AdEventTimestampExtractor;
+import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;
+import io.beacon.streams.internals.CountsSerde;
+import io.beacon.streams.internals.EventCountingProcessor;
+import io.beacon.streams.internals.RequiredValueSerde;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Beacon's topology, a pure function of its configuration:
+ *
+ * <pre>
+ * events ──► count-events ──► product-counts, advertiser-counts, counted-advertisers, event-totals
+ *               │   (reads event-ids for dedup, the advertisers global table for status)
+ *               └──► events.rejected (header beacon.reason)
+ * unreadable events ──► events.dlq (Kafka Streams' dead-letter queue, error in headers)
+ * </pre>
+ */
+public final class BeaconTopology {
+
+  static final String EVENTS_SOURCE = "events-source";
+  static final String COUNT_PROCESSOR = "count-events";
+  static final String REJECTED_SINK = "rejected-sink";
+
+  private BeaconTopology() {}
+
+  public static Topology build(BeaconConfig config) {
+    StreamsBuilder builder = new StreamsBuilder();
+    BeaconTopics topics = config.topics();
+
+    builder.globalTable(
+        topics.advertisers(),
+        Consumed.with(Serdes.String(), BeaconSerdes.advertiser()).withName("advertisers-source"),
+        Materialized.as(Stores.persistentKeyValueStore(StoreNames.ADVERTISERS)));
+
+    addStores(builder, config);
+
+    builder
+        .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))
+            .withTimestampExtractor(new AdEventTimestampExtractor(config.maxClockSkew()))
+            .withName(EVENTS_SOURCE))
+        .process(() -> new EventCountingProcessor(config, REJECTED_SINK), Named.as(COUNT_PROCESSOR),
+            StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
+            StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
+        .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
+
+    return builder.build();
+  }
+
+  private static void addStores(StreamsBuilder builder, BeaconConfig config) {
+    CountsSerde counts = new CountsSerde();
+    // The dedup store must outlive a late duplicate: the first copy may be up to the grace
+    // period old when the second arrives.
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(StoreNames.EVENT_IDS,
+            config.dedupWindow().plus(config.grace()).multipliedBy(2), config.dedupWindow(), false),
+        Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.PRODUCT_COUNTS), Serdes.Bytes(), counts));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.ADVERTISER_COUNTS), Serdes.Bytes(), counts));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()));
+  }
+
+  /** Kafka Streams settings for this configuration; {@link BeaconConfig#kafka()} is passed through last. */
+  public static Properties streamsProperties(BeaconConfig config) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Unreadable records go to the DLQ inside the same transaction as the offsets that skip them.
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
+    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+    props.put(BoundedMemoryRocksDbConfig.CACHE_BYTES_CONFIG, config.rocksDbCacheBytes());
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.putAll(config.kafka());
+    return props;
+  }
+}

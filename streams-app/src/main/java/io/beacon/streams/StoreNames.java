@@ -1,0 +1,23 @@
+package io.beacon.streams;
+
+/**
+ * Names of Beacon's state stores. A store's name also names its changelog topic, so renaming one
+ * loses its state in production; the topology snapshot test guards these.
+ */
+public final class StoreNames {
+
+  private StoreNames() {}
+
+  /** Event ids seen within the dedup window (window store). */
+  public static final String EVENT_IDS = "event-ids";
+  /** Counts per (advertiser, resolution, bucket, product). */
+  public static final String PRODUCT_COUNTS = "product-counts";
+  /** Counts per (advertiser, resolution, bucket): the stats series. */
+  public static final String ADVERTISER_COUNTS = "advertiser-counts";
+  /** Advertisers with counted events, and the time of their latest one. */
+  public static final String COUNTED_ADVERTISERS = "counted-advertisers";
+  /** Events accepted and rejected by reason, per partition. */
+  public static final String EVENT_TOTALS = "event-totals";
+  /** The advertisers topic as a global table. */
+  public static final String ADVERTISERS = "advertisers";
+}

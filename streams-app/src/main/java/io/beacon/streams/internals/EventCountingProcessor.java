@@ -1,0 +1,192 @@
+package io.beacon.streams.internals;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.Advertiser;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.Counts;
+import io.beacon.streams.EventRules;
+import io.beacon.streams.RejectReason;
+import io.beacon.streams.Resolution;
+import io.beacon.streams.StoreNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-event rules, in order: valid fields, a known and not INACTIVE advertiser, not later than
+ * the grace period, not a duplicate; then one count per resolution for the product and for the
+ * advertiser. Every event not counted is forwarded to the rejected topic with its reason. All
+ * state lives in stores of this task, so under exactly_once_v2 a count and its input offset
+ * commit together.
+ */
+public final class EventCountingProcessor implements Processor<String, AdEvent, String, AdEvent> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventCountingProcessor.class);
+  /** How often, in stream time, expired buckets are deleted. */
+  static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
+  public static final String ACCEPTED = "accepted";
+
+  private final BeaconConfig config;
+  private final String rejectedSink;
+  private ProcessorContext<String, AdEvent> context;
+  private TimestampedKeyValueStore<String, Advertiser> advertisers;
+  private WindowStore<String, Long> eventIds;
+  private KeyValueStore<Bytes, Counts> productCounts;
+  private KeyValueStore<Bytes, Counts> advertiserCounts;
+  private KeyValueStore<String, Long> countedAdvertisers;
+  private KeyValueStore<String, Long> totals;
+
+  public EventCountingProcessor(BeaconConfig config, String rejectedSink) {
+    this.config = config;
+    this.rejectedSink = rejectedSink;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, AdEvent> context) {
+    this.context = context;
+    advertisers = context.getStateStore(StoreNames.ADVERTISERS);
+    eventIds = context.getStateStore(StoreNames.EVENT_IDS);
+    productCounts = context.getStateStore(StoreNames.PRODUCT_COUNTS);
+    advertiserCounts = context.getStateStore(StoreNames.ADVERTISER_COUNTS);
+    countedAdvertisers = context.getStateStore(StoreNames.COUNTED_ADVERTISERS);
+    totals = context.getStateStore(StoreNames.EVENT_TOTALS);
+    context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::deleteExpiredBuckets);
+  }
+
+  @Override
+  public void process(Record<String, AdEvent> record) {
+    AdEvent event = record.value();
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    Optional<String> invalid = EventRules.problem(record.key(), event, now, config);
+    if (invalid.isPresent()) {
+      reject(record, RejectReason.INVALID, invalid.get());
+      return;
+    }
+    String advertiserId = event.getAdvertiserId();
+    ValueAndTimestamp<Advertiser> advertiser = advertisers.get(advertiserId);
+    if (advertiser == null || advertiser.value() == null) {
+      reject(record, RejectReason.UNKNOWN_ADVERTISER, "no advertiser " + advertiserId + " on the advertisers topic");
+      return;
+    }
+    if (advertiser.value().getStatus() == AdvertiserStatus.INACTIVE) {
+      reject(record, RejectReason.INACTIVE_ADVERTISER, "advertiser " + advertiserId + " is INACTIVE");
+      return;
+    }
+    long eventTime = event.getEventTime().toEpochMilli();
+    long closedBefore = context.currentStreamTimeMs() - config.grace().toMillis();
+    if (eventTime < closedBefore) {
+      reject(record, RejectReason.LATE, "event_time " + event.getEventTime() + " is before "
+          + Instant.ofEpochMilli(closedBefore) + " (stream time minus grace " + config.grace() + ")");
+      return;
+    }
+    String dedupKey = advertiserId + '\n' + event.getEventId();
+    if (seenBefore(dedupKey, eventTime)) {
+      reject(record, RejectReason.DUPLICATE, "event_id " + event.getEventId() + " already counted");
+      return;
+    }
+    eventIds.put(dedupKey, eventTime, eventTime);
+    count(event, eventTime);
+    increment(ACCEPTED);
+  }
+
+  private boolean seenBefore(String dedupKey, long eventTime) {
+    long window = config.dedupWindow().toMillis();
+    try (WindowStoreIterator<Long> seen = eventIds.fetch(dedupKey, eventTime - window, eventTime + window)) {
+      return seen.hasNext();
+    }
+  }
+
+  private void count(AdEvent event, long eventTime) {
+    String advertiserId = event.getAdvertiserId();
+    for (Resolution resolution : Resolution.values()) {
+      long bucket = resolution.bucketStart(eventTime);
+      add(productCounts, CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event);
+      add(advertiserCounts, CountKeys.bucket(advertiserId, resolution, bucket), event);
+    }
+    Long latest = countedAdvertisers.get(advertiserId);
+    if (latest == null || latest < eventTime) {
+      countedAdvertisers.put(advertiserId, eventTime);
+    }
+  }
+
+  private static void add(KeyValueStore<Bytes, Counts> store, Bytes key, AdEvent event) {
+    Counts current = store.get(key);
+    store.put(key, (current == null ? Counts.ZERO : current).plus(event.getType()));
+  }
+
+  private void increment(String totalKey) {
+    Long current = totals.get(totalKey);
+    totals.put(totalKey, current == null ? 1L : current + 1);
+  }
+
+  private void reject(Record<String, AdEvent> record, RejectReason reason, String detail) {
+    LOG.debug("rejected event {} of advertiser {}: {} ({})",
+        record.value().getEventId(), record.key(), reason, detail);
+    increment(totalKeyFor(reason));
+    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+    headers.add(RejectReason.HEADER, reason.name().getBytes(StandardCharsets.UTF_8));
+    headers.add(RejectReason.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+    context.forward(record.withHeaders(headers), rejectedSink);
+  }
+
+  /** The key in the totals store under which rejections for {@code reason} are counted. */
+  public static String totalKeyFor(RejectReason reason) {
+    return "rejected." + reason.name();
+  }
+
+  /** Deletes buckets older than their resolution's retention, and advertisers idle for longer. */
+  private void deleteExpiredBuckets(long streamTime) {
+    List<String> idle = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = countedAdvertisers.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> advertiser = all.next();
+        for (Resolution resolution : Resolution.values()) {
+          long cutoff = streamTime - resolution.retentionMs();
+          if (cutoff > 0) {
+            deleteRange(productCounts, advertiser.key, resolution, cutoff);
+            deleteRange(advertiserCounts, advertiser.key, resolution, cutoff);
+          }
+        }
+        if (advertiser.value < streamTime - Resolution.longestRetentionMs()) {
+          idle.add(advertiser.key);
+        }
+      }
+    }
+    idle.forEach(countedAdvertisers::delete);
+  }
+
+  /** Deletes the advertiser's buckets of one resolution that start before {@code cutoff}. */
+  private static void deleteRange(KeyValueStore<Bytes, Counts> store, String advertiser, Resolution resolution, long cutoff) {
+    List<Bytes> expired = new ArrayList<>();
+    // The upper bound is the cutoff bucket's own key, which sorts before every product of it.
+    try (KeyValueIterator<Bytes, Counts> range = store.range(
+        CountKeys.bucket(advertiser, resolution, 0), CountKeys.bucket(advertiser, resolution, resolution.bucketStart(cutoff)))) {
+      while (range.hasNext()) {
+        Bytes key = range.next().key;
+        if (CountKeys.bucketStart(key) < resolution.bucketStart(cutoff)) {
+          expired.add(key);
+        }
+      }
+    }
+    expired.forEach(store::delete);
+  }
+}

@@ -1,0 +1,218 @@
+package io.beacon.streams.query;
+
+import io.beacon.avro.Advertiser;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.Counts;
+import io.beacon.streams.RejectReason;
+import io.beacon.streams.Resolution;
+import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.internals.EventCountingProcessor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The typed questions Beacon answers from its stores: rankings, stats series, daily history and
+ * totals. Takes and returns no HTTP types; failures are values ({@link QueryResult}).
+ */
+public final class BeaconQueries {
+
+  private final AdvertiserState.Source source;
+  private final Ranker ranker;
+  private final Clock clock;
+
+  public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock) {
+    this.source = source;
+    this.ranker = new Ranker(config.ctrPriorImpressions(), config.ctrMinImpressions());
+    this.clock = clock;
+  }
+
+  /**
+   * The top {@code n} products of a rolling window of {@code length} that ends with the minute
+   * holding {@code end}.
+   */
+  public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
+    long windowEnd = Resolution.MINUTE.bucketStart(end.toEpochMilli()) + Resolution.MINUTE.sizeMs();
+    WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, clock.millis());
+    return withState(advertiserId, state -> {
+      Map<String, Counts> byProduct = new HashMap<>();
+      scanProducts(state, advertiserId, plan, (key, counts) -> byProduct.merge(CountKeys.productId(key), counts, Counts::plus));
+      return new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), ranker.rank(model, byProduct, n));
+    });
+  }
+
+  /**
+   * An advertiser's counts per {@code step} over {@code length}, steps aligned to multiples of the
+   * step (UTC), the last one holding {@code end}. {@code length} must be a multiple of {@code step}.
+   */
+  public QueryResult<StatsSeries> stats(String advertiserId, Duration length, Duration step, Instant end) {
+    long stepMs = step.toMillis();
+    if (stepMs <= 0 || length.toMillis() % stepMs != 0) {
+      throw new IllegalArgumentException("window " + length + " is not a multiple of step " + step);
+    }
+    long seriesEnd = Math.floorDiv(end.toEpochMilli(), stepMs) * stepMs + stepMs;
+    long seriesStart = seriesEnd - length.toMillis();
+    WindowPlan plan = WindowPlan.of(seriesStart, seriesEnd, coarsestDividing(stepMs), clock.millis());
+    return withState(advertiserId, state -> {
+      TreeMap<Long, Counts> bySteps = new TreeMap<>();
+      for (long t = seriesStart; t < seriesEnd; t += stepMs) {
+        bySteps.put(t, Counts.ZERO);
+      }
+      for (WindowPlan.Run run : plan.runs()) {
+        scan(state.advertiserCounts(),
+            CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
+            CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket()),
+            (key, counts) -> {
+              long stepStart = Math.floorDiv(CountKeys.bucketStart(key), stepMs) * stepMs;
+              bySteps.merge(Math.max(stepStart, seriesStart), counts, Counts::plus);
+            });
+      }
+      List<StatsPoint> points = new ArrayList<>();
+      bySteps.forEach((t, c) -> points.add(new StatsPoint(Instant.ofEpochMilli(t), c.views(), c.impressions(), c.clicks(), c.ctr())));
+      return new StatsSeries(advertiserId, Instant.ofEpochMilli(seriesStart), Instant.ofEpochMilli(seriesEnd), step, points);
+    });
+  }
+
+  /** The top {@code n} products and top CTR of each of the last {@code days} UTC days, today last. */
+  public QueryResult<List<HistoryDay>> history(String advertiserId, int days, int n) {
+    long dayMs = Resolution.DAY.sizeMs();
+    long today = Resolution.DAY.bucketStart(clock.millis());
+    long first = today - (days - 1L) * dayMs;
+    return withState(advertiserId, state -> {
+      TreeMap<Long, Map<String, Counts>> byDay = new TreeMap<>();
+      for (long t = first; t <= today; t += dayMs) {
+        byDay.put(t, new HashMap<>());
+      }
+      scanProducts(state, advertiserId, new WindowPlan(first, today + dayMs, List.of(new WindowPlan.Run(Resolution.DAY, first, today))),
+          (key, counts) -> byDay.get(CountKeys.bucketStart(key)).merge(CountKeys.productId(key), counts, Counts::plus));
+      List<HistoryDay> history = new ArrayList<>();
+      byDay.forEach((t, products) -> history.add(new HistoryDay(
+          LocalDate.ofInstant(Instant.ofEpochMilli(t), ZoneOffset.UTC),
+          ranker.rank(RankingModel.TOP_PRODUCTS, products, n),
+          ranker.rank(RankingModel.TOP_CTR, products, n))));
+      return history;
+    });
+  }
+
+  /** Accepted and rejected events over the partitions this instance holds. */
+  public QueryResult<Totals> localTotals() {
+    return source.localTotals().map(store -> {
+      long accepted = 0;
+      Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
+      for (RejectReason reason : RejectReason.values()) {
+        rejected.put(reason, 0L);
+      }
+      try (KeyValueIterator<String, Long> all = store.all()) {
+        while (all.hasNext()) {
+          KeyValue<String, Long> total = all.next();
+          if (total.key.equals(EventCountingProcessor.ACCEPTED)) {
+            accepted += total.value;
+          }
+          for (RejectReason reason : RejectReason.values()) {
+            if (total.key.equals(EventCountingProcessor.totalKeyFor(reason))) {
+              rejected.merge(reason, total.value, Long::sum);
+            }
+          }
+        }
+      }
+      return new Totals(accepted, rejected);
+    });
+  }
+
+  /** Advertisers whose status is ACTIVE, from the global table. */
+  public QueryResult<Long> activeAdvertisers() {
+    return source.advertisers().map(store -> {
+      long active = 0;
+      try (KeyValueIterator<String, Advertiser> all = store.all()) {
+        while (all.hasNext()) {
+          Advertiser advertiser = all.next().value;
+          if (advertiser != null && advertiser.getStatus() == io.beacon.avro.AdvertiserStatus.ACTIVE) {
+            active++;
+          }
+        }
+      }
+      return active;
+    });
+  }
+
+  /** An advertiser by id from the global table, if registered. */
+  public QueryResult<Advertiser> advertiser(String advertiserId) {
+    QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> store = source.advertisers();
+    if (!(store instanceof QueryResult.Found<ReadOnlyKeyValueStore<String, Advertiser>> found)) {
+      return store.retype();
+    }
+    Advertiser advertiser = found.value().get(advertiserId);
+    return advertiser == null
+        ? new QueryResult.NotFound<>("advertiser " + advertiserId + " is not registered")
+        : new QueryResult.Found<>(advertiser);
+  }
+
+  private interface StateQuery<T> {
+    T run(AdvertiserState state);
+  }
+
+  /**
+   * Runs a query against the advertiser's stores: not found when no event of the advertiser was
+   * ever counted (or all expired), not ready when the stores move mid-query.
+   */
+  private <T> QueryResult<T> withState(String advertiserId, StateQuery<T> query) {
+    QueryResult<AdvertiserState> state = source.forAdvertiser(advertiserId);
+    if (!(state instanceof QueryResult.Found<AdvertiserState> found)) {
+      return state.retype();
+    }
+    try {
+      if (found.value().countedAdvertisers().get(advertiserId) == null) {
+        return new QueryResult.NotFound<>("advertiser " + advertiserId + " has no counted events"
+            + " (unknown, never sent an event, or its data expired)");
+      }
+      return new QueryResult.Found<>(query.run(found.value()));
+    } catch (InvalidStateStoreException e) {
+      return new QueryResult.NotReady<>("state of advertiser " + advertiserId + " moved during the query: " + e.getMessage());
+    }
+  }
+
+  private static void scanProducts(AdvertiserState state, String advertiserId, WindowPlan plan, BiConsumer<Bytes, Counts> each) {
+    for (WindowPlan.Run run : plan.runs()) {
+      // The upper bound is the (empty) bucket key after the last bucket: it sorts after every
+      // product of the last bucket and exists in no store.
+      scan(state.productCounts(),
+          CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
+          CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket() + run.resolution().sizeMs()),
+          each);
+    }
+  }
+
+  private static void scan(ReadOnlyKeyValueStore<Bytes, Counts> store, Bytes from, Bytes to, BiConsumer<Bytes, Counts> each) {
+    try (KeyValueIterator<Bytes, Counts> range = store.range(from, to)) {
+      while (range.hasNext()) {
+        KeyValue<Bytes, Counts> entry = range.next();
+        each.accept(entry.key, entry.value);
+      }
+    }
+  }
+
+  /** The coarsest resolution whose buckets fit whole into steps of {@code stepMs}. */
+  private static Resolution coarsestDividing(long stepMs) {
+    Resolution coarsest = Resolution.MINUTE;
+    for (Resolution r : Resolution.values()) {
+      if (stepMs % r.sizeMs() == 0) {
+        coarsest = r;
+      }
+    }
+    return coarsest;
+  }
+}

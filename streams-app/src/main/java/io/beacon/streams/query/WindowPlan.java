@@ -1,0 +1,83 @@
+package io.beacon.streams.query;
+
+import io.beacon.streams.Resolution;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a time window is read from the count stores: as few buckets as possible, coarse in the middle
+ * and fine at the edges, each run of equal-sized buckets one range scan. Where fine buckets have
+ * expired (a 30-day window cannot start mid-day: minute buckets are kept 2 days, hour buckets 8)
+ * the window widens to the enclosing coarse buckets; {@link #start()} and {@link #end()} say what
+ * was actually covered.
+ *
+ * @param start first millisecond covered
+ * @param end first millisecond not covered
+ * @param runs consecutive buckets of one resolution, in time order
+ */
+public record WindowPlan(long start, long end, List<Run> runs) {
+
+  /** Buckets {@code firstBucket..lastBucket} (bucket starts, inclusive) of one resolution. */
+  public record Run(Resolution resolution, long firstBucket, long lastBucket) {}
+
+  public Instant startInstant() {
+    return Instant.ofEpochMilli(start);
+  }
+
+  public Instant endInstant() {
+    return Instant.ofEpochMilli(end);
+  }
+
+  /**
+   * Plans {@code [start, end)}, using buckets no coarser than {@code coarsest}.
+   *
+   * @param now the wall clock: what is older than a resolution's retention is not read from it
+   */
+  public static WindowPlan of(long start, long end, Resolution coarsest, long now) {
+    Resolution startResolution = finestRetained(start, coarsest, now);
+    long t = startResolution.bucketStart(start);
+    long coveredEnd = end;
+    List<Run> runs = new ArrayList<>();
+    while (t < coveredEnd) {
+      Resolution chosen = null;
+      for (int i = coarsest.ordinal(); i >= 0 && chosen == null; i--) {
+        Resolution r = Resolution.values()[i];
+        if (t % r.sizeMs() == 0 && t + r.sizeMs() <= coveredEnd && retained(r, t, now)) {
+          chosen = r;
+        }
+      }
+      if (chosen == null) {
+        // No bucket fits exactly (fine ones expired here): take the finest kept one and widen.
+        chosen = finestRetained(t, coarsest, now);
+        coveredEnd = t + chosen.sizeMs();
+      }
+      append(runs, chosen, t);
+      t += chosen.sizeMs();
+    }
+    return new WindowPlan(startResolution.bucketStart(start), Math.max(coveredEnd, t), List.copyOf(runs));
+  }
+
+  private static void append(List<Run> runs, Resolution resolution, long bucket) {
+    Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+    if (last != null && last.resolution() == resolution && last.lastBucket() + resolution.sizeMs() == bucket) {
+      runs.set(runs.size() - 1, new Run(resolution, last.firstBucket(), bucket));
+    } else {
+      runs.add(new Run(resolution, bucket, bucket));
+    }
+  }
+
+  private static Resolution finestRetained(long t, Resolution coarsest, long now) {
+    for (Resolution r : Resolution.values()) {
+      if (retained(r, r.bucketStart(t), now) || r == coarsest) {
+        return r;
+      }
+    }
+    return coarsest;
+  }
+
+  /** Whether the whole bucket of {@code r} starting at {@code bucket} is still kept. */
+  private static boolean retained(Resolution r, long bucket, long now) {
+    return bucket >= now - r.retentionMs() + r.sizeMs();
+  }
+}
