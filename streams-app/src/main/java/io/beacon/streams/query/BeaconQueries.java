@@ -78,7 +78,9 @@ public final class BeaconQueries {
             CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket()),
             (key, counts) -> {
               long stepStart = Math.floorDiv(CountKeys.bucketStart(key), stepMs) * stepMs;
-              bySteps.merge(Math.max(stepStart, seriesStart), counts, Counts::plus);
+              if (bySteps.containsKey(stepStart)) {
+                bySteps.merge(stepStart, counts, Counts::plus);
+              }
             });
       }
       List<StatsPoint> points = new ArrayList<>();

@@ -1,0 +1,249 @@
+package io.beacon.streams;
+
+import static io.beacon.streams.TopologyHarness.found;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.EventType;
+import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.query.QueryResult;
+import io.beacon.streams.query.RankedItem;
+import io.beacon.streams.query.Ranking;
+import io.beacon.streams.query.RankingModel;
+import io.beacon.streams.query.StatsPoint;
+import io.beacon.streams.query.StatsSeries;
+import io.beacon.streams.query.Totals;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per rule of the topology, on TopologyTestDriver, reading the stores and topics directly. */
+class BeaconTopologyTest {
+
+  private static final Duration HOUR = Duration.ofHours(1);
+  @TempDir Path stateDir;
+  private TopologyHarness t;
+  private Instant now;
+
+  @BeforeEach
+  void start() {
+    now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    t = new TopologyHarness(stateDir, now);
+    t.advertiser("adv-1", AdvertiserStatus.ACTIVE);
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private Counts productCounts(String advertiser, Resolution resolution, Instant time, String product) {
+    KeyValueStore<org.apache.kafka.common.utils.Bytes, Counts> store = t.driver.getKeyValueStore(StoreNames.PRODUCT_COUNTS);
+    return store.get(CountKeys.product(advertiser, resolution, resolution.bucketStart(time.toEpochMilli()), product));
+  }
+
+  @Test
+  void shouldCountEachTypePerProductAtEveryResolution() {
+    Instant time = now.minusSeconds(90);
+    t.send("adv-1", "p-1", EventType.VIEW, time, 3);
+    t.send("adv-1", "p-1", EventType.IMPRESSION, time, 2);
+    t.send("adv-1", "p-1", EventType.CLICK, time, 1);
+    t.send("adv-1", "p-2", EventType.VIEW, time, 1);
+
+    for (Resolution resolution : Resolution.values()) {
+      assertEquals(new Counts(3, 2, 1), productCounts("adv-1", resolution, time, "p-1"), resolution.name());
+      assertEquals(new Counts(1, 0, 0), productCounts("adv-1", resolution, time, "p-2"), resolution.name());
+    }
+    Totals totals = found(t.queries.localTotals());
+    assertEquals(7, totals.accepted());
+  }
+
+  @Test
+  void shouldWindowByEventTimeSoAReplayOfLastWeekFillsLastWeeksBuckets() {
+    Instant lastWeek = now.minus(Duration.ofDays(7)).truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(10));
+    t.send("adv-1", "p-1", EventType.VIEW, lastWeek, 4);
+    t.send("adv-1", "p-1", EventType.VIEW, lastWeek.plus(HOUR), 2);
+
+    assertEquals(new Counts(4, 0, 0), productCounts("adv-1", Resolution.HOUR, lastWeek, "p-1"));
+    StatsSeries series = found(t.queries.stats("adv-1", Duration.ofHours(3), HOUR, lastWeek.plus(HOUR)));
+    assertEquals(List.of(0L, 4L, 2L), series.points().stream().map(StatsPoint::views).toList());
+    Ranking lastWeeks = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, lastWeek.plus(Duration.ofMinutes(5)), 10));
+    assertEquals(4, lastWeeks.items().get(0).views());
+    Ranking thisHour = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertTrue(thisHour.items().isEmpty(), "nothing happened in the last hour: " + thisHour);
+  }
+
+  @Test
+  void shouldCountLateEventsWithinGraceAndRejectLaterOnesAsLate() {
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1); // stream time is now
+    t.send("adv-1", "p-1", EventType.VIEW, now.minus(Duration.ofMinutes(59)), 1); // within 1h grace
+    t.send("adv-1", "p-1", EventType.VIEW, now.minus(Duration.ofMinutes(61)), 1); // too late
+
+    assertEquals(List.of("LATE"), t.rejectedReasons());
+    assertEquals(2, found(t.queries.localTotals()).accepted());
+    assertEquals(1L, found(t.queries.localTotals()).rejected().get(RejectReason.LATE));
+  }
+
+  @Test
+  void shouldRejectUnknownAndInactiveAdvertisersWithTheReason() {
+    t.advertiser("adv-off", AdvertiserStatus.INACTIVE);
+    t.send("nobody", "p-1", EventType.VIEW, now, 1);
+    t.send("adv-off", "p-1", EventType.VIEW, now, 1);
+
+    List<TestRecord<String, AdEvent>> rejected = t.rejected.readRecordsToList();
+    assertEquals(List.of("UNKNOWN_ADVERTISER", "INACTIVE_ADVERTISER"),
+        rejected.stream().map(r -> header(r.headers().lastHeader(RejectReason.HEADER))).toList());
+    assertEquals("nobody", rejected.get(0).key());
+    assertEquals("adv-off", rejected.get(1).value().getAdvertiserId());
+    assertInstanceOf(QueryResult.NotFound.class, t.queries.recommendations("adv-off", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+  }
+
+  @Test
+  void shouldStopCountingFromTheMomentAnAdvertiserTurnsInactiveAndKeepCountingWhilePaused() {
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1);
+    t.advertiser("adv-1", AdvertiserStatus.PAUSED);
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1);
+    t.advertiser("adv-1", AdvertiserStatus.INACTIVE);
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1);
+
+    assertEquals(2, productCounts("adv-1", Resolution.MINUTE, now, "p-1").views());
+    assertEquals(List.of("INACTIVE_ADVERTISER"), t.rejectedReasons());
+  }
+
+  @Test
+  void shouldCountTheSameEventIdOnceWithinTheDedupWindow() {
+    AdEvent event = t.event("adv-1", "p-1", EventType.CLICK, now);
+    t.send(event);
+    t.send(event);
+    AdEvent sameIdLater = AdEvent.newBuilder(event).setEventTime(now.plus(Duration.ofMinutes(2))).build();
+    t.send(sameIdLater);
+
+    assertEquals(1, productCounts("adv-1", Resolution.DAY, now, "p-1").clicks());
+    assertEquals(List.of("DUPLICATE", "DUPLICATE"), t.rejectedReasons());
+  }
+
+  @Test
+  void shouldNotLetOneLuckyImpressionOutrankAProvenProductInTopCtr() {
+    t.send("adv-1", "lucky", EventType.IMPRESSION, now, 1);
+    t.send("adv-1", "lucky", EventType.CLICK, now, 1);
+    t.send("adv-1", "proven", EventType.IMPRESSION, now, 2000);
+    t.send("adv-1", "proven", EventType.CLICK, now, 300);
+    t.send("adv-1", "weak", EventType.IMPRESSION, now, 1000);
+    t.send("adv-1", "weak", EventType.CLICK, now, 10);
+
+    Ranking ranking = found(t.queries.recommendations("adv-1", RankingModel.TOP_CTR, HOUR, now, 10));
+    List<String> order = ranking.items().stream().map(RankedItem::productId).toList();
+    assertEquals(List.of("proven", "weak"), order);
+    RankedItem proven = ranking.items().get(0);
+    assertEquals(2000, proven.impressions());
+    assertEquals(300, proven.clicks());
+    assertEquals(0.15, proven.ctr(), 1e-9);
+    // prior p = 311 / 3001; score = (300 + 100 p) / (2000 + 100)
+    assertEquals((300 + 100 * (311.0 / 3001)) / 2100, proven.score(), 1e-9);
+  }
+
+  @Test
+  void shouldRankTopProductsByViewsWithRawCountsAndTheWindow() {
+    t.send("adv-1", "p-a", EventType.VIEW, now.minus(Duration.ofMinutes(10)), 5);
+    t.send("adv-1", "p-b", EventType.VIEW, now.minus(Duration.ofMinutes(20)), 7);
+    t.send("adv-1", "p-c", EventType.VIEW, now.minus(Duration.ofMinutes(50)), 9); // outside 15m
+    t.send("adv-1", "p-a", EventType.IMPRESSION, now, 3);
+
+    Ranking ranking = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, Duration.ofMinutes(30), now, 10));
+    assertEquals(List.of("p-b", "p-a"), ranking.items().stream().map(RankedItem::productId).toList());
+    assertEquals(new RankedItem("p-a", 5, 5, 3, 0, 0), ranking.items().get(1));
+    assertEquals(now.plus(Duration.ofMinutes(1)), ranking.end());
+    assertEquals(now.minus(Duration.ofMinutes(29)), ranking.start());
+    Ranking top1 = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 1));
+    assertEquals(List.of("p-c"), top1.items().stream().map(RankedItem::productId).toList());
+  }
+
+  @Test
+  void shouldAnswerNotFoundForAnAdvertiserWithoutCountedEvents() {
+    QueryResult<Ranking> result = t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10);
+    assertInstanceOf(QueryResult.NotFound.class, result);
+  }
+
+  @Test
+  void shouldRejectInvalidEventsWithTheFieldInTheDetail() {
+    AdEvent longId = t.event("adv-1", "p".repeat(129), EventType.VIEW, now);
+    t.send(longId);
+    AdEvent control = t.event("adv-1", "p\u0007", EventType.VIEW, now);
+    t.send(control);
+    AdEvent wrongKey = t.event("adv-1", "p-1", EventType.VIEW, now);
+    t.events.pipeInput("adv-2", wrongKey, now);
+    AdEvent future = t.event("adv-1", "p-1", EventType.VIEW, now.plus(Duration.ofHours(2)));
+    t.events.pipeInput("adv-1", future, now); // a producer stamps records with its send time
+
+    List<TestRecord<String, AdEvent>> rejected = t.rejected.readRecordsToList();
+    assertEquals(4, rejected.size());
+    rejected.forEach(r -> assertEquals("INVALID", header(r.headers().lastHeader(RejectReason.HEADER))));
+    List<String> details = rejected.stream().map(r -> header(r.headers().lastHeader(RejectReason.DETAIL_HEADER))).toList();
+    assertTrue(details.get(0).startsWith("product_id: must be at most 128"), details.get(0));
+    assertTrue(details.get(1).startsWith("product_id: must not contain control"), details.get(1));
+    assertTrue(details.get(2).startsWith("key: must equal advertiser_id"), details.get(2));
+    assertTrue(details.get(3).startsWith("event_time: is in the future"), details.get(3));
+    // The future event did not move stream time: a normal event an hour and a half old still counts.
+    t.send("adv-1", "p-1", EventType.VIEW, now.minus(Duration.ofMinutes(30)), 1);
+    assertEquals(1, productCounts("adv-1", Resolution.DAY, now.minus(Duration.ofMinutes(30)), "p-1").views());
+  }
+
+  @Test
+  void shouldSkipUnreadableRecordsAndGoOn() {
+    // TopologyTestDriver does not capture dead letters sent while records are enqueued; that they
+    // land on the DLQ topic is asserted against a real broker in BeaconStreamsIT.
+    t.rawEvents.pipeInput("adv-1", "not avro".getBytes(StandardCharsets.UTF_8), now);
+    t.rawEvents.pipeInput("adv-1", (byte[]) null, now);
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1);
+
+    assertEquals(1, productCounts("adv-1", Resolution.MINUTE, now, "p-1").views());
+    assertEquals(1, found(t.queries.localTotals()).accepted());
+  }
+
+  @Test
+  void shouldDeleteBucketsOnceTheirRetentionHasPassedInStreamTime() {
+    Instant old = now.minus(Duration.ofDays(3));
+    t.send("adv-1", "p-1", EventType.VIEW, old, 1);
+    assertNotNull(productCounts("adv-1", Resolution.MINUTE, old, "p-1"));
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1); // stream time jumps 3 days: minute buckets expire
+
+    assertNull(productCounts("adv-1", Resolution.MINUTE, old, "p-1"));
+    assertEquals(1, productCounts("adv-1", Resolution.HOUR, old, "p-1").views());
+    assertEquals(1, productCounts("adv-1", Resolution.MINUTE, now, "p-1").views());
+  }
+
+  @Test
+  void shouldGiveAStatsPointForEveryStepIncludingEmptyOnes() {
+    Instant twoHoursAgo = now.minus(Duration.ofHours(2));
+    t.send("adv-1", "p-1", EventType.IMPRESSION, twoHoursAgo, 4);
+    t.send("adv-1", "p-1", EventType.CLICK, twoHoursAgo, 1);
+    t.send("adv-1", "p-2", EventType.VIEW, now, 2);
+
+    StatsSeries series = found(t.queries.stats("adv-1", Duration.ofHours(24), HOUR, now));
+    assertEquals(24, series.points().size());
+    StatsPoint twoAgo = series.points().get(21);
+    assertEquals(twoHoursAgo.truncatedTo(ChronoUnit.HOURS), twoAgo.start());
+    assertEquals(new StatsPoint(twoAgo.start(), 0, 4, 1, 0.25), twoAgo);
+    assertEquals(2, series.points().get(23).views());
+    assertEquals(6, series.points().stream().mapToLong(p -> p.views() + p.impressions()).sum());
+  }
+
+  private static String header(Header header) {
+    return new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,115 @@
+package io.beacon.streams;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.Advertiser;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.EventType;
+import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.streams.query.AdvertiserState;
+import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.QueryResult;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** A TopologyTestDriver around Beacon's topology, with typed topics and the query facade on its stores. */
+final class TopologyHarness implements AutoCloseable {
+
+  final BeaconConfig config;
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, AdEvent> events;
+  final TestInputTopic<String, byte[]> rawEvents;
+  final TestInputTopic<String, Advertiser> advertisers;
+  final TestOutputTopic<String, AdEvent> rejected;
+  final TestOutputTopic<byte[], byte[]> dlq;
+  final Instant now;
+  final BeaconQueries queries;
+  private int nextId;
+
+  TopologyHarness(Path stateDir, Instant now) {
+    this.now = now;
+    this.config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
+    Properties props = BeaconTopology.streamsProperties(config);
+    // The driver runs one task; caching would only delay what the stores show.
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    driver = new TopologyTestDriver(BeaconTopology.build(config), props, now);
+    BeaconTopics topics = config.topics();
+    events = driver.createInputTopic(topics.events(), new StringSerializer(), BeaconSerdes.adEvent());
+    rawEvents = driver.createInputTopic(topics.events(), new StringSerializer(), new ByteArraySerializer());
+    advertisers = driver.createInputTopic(topics.advertisers(), new StringSerializer(), BeaconSerdes.advertiser());
+    rejected = driver.createOutputTopic(topics.rejected(), Serdes.String().deserializer(), BeaconSerdes.adEvent());
+    dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    queries = new BeaconQueries(new DriverStateSource(driver), config, Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  void advertiser(String id, AdvertiserStatus status) {
+    advertisers.pipeInput(id, Advertiser.newBuilder().setAdvertiserId(id).setName("Advertiser " + id)
+        .setStatus(status).setUpdatedAt(now).build());
+  }
+
+  AdEvent event(String advertiser, String product, EventType type, Instant time) {
+    return AdEvent.newBuilder().setEventId("e-" + (++nextId)).setType(type).setEventTime(time)
+        .setAdvertiserId(advertiser).setProductId(product).build();
+  }
+
+  void send(AdEvent event) {
+    events.pipeInput(event.getAdvertiserId(), event, event.getEventTime());
+  }
+
+  /** Sends {@code count} events of one type for one product at one time. */
+  void send(String advertiser, String product, EventType type, Instant time, int count) {
+    for (int i = 0; i < count; i++) {
+      send(event(advertiser, product, type, time));
+    }
+  }
+
+  List<String> rejectedReasons() {
+    return rejected.readRecordsToList().stream()
+        .map(r -> new String(r.headers().lastHeader(RejectReason.HEADER).value()))
+        .toList();
+  }
+
+  static <T> T found(QueryResult<T> result) {
+    if (result instanceof QueryResult.Found<T> found) {
+      return found.value();
+    }
+    throw new AssertionError("expected an answer, got " + result);
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+
+  /** The driver's stores, as the query facade sees them on a single instance. */
+  private record DriverStateSource(TopologyTestDriver driver) implements AdvertiserState.Source {
+    @Override
+    public QueryResult<AdvertiserState> forAdvertiser(String advertiserId) {
+      return new QueryResult.Found<>(new AdvertiserState(
+          driver.getKeyValueStore(StoreNames.PRODUCT_COUNTS),
+          driver.getKeyValueStore(StoreNames.ADVERTISER_COUNTS),
+          driver.getKeyValueStore(StoreNames.COUNTED_ADVERTISERS)));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> advertisers() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.ADVERTISERS));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.EVENT_TOTALS));
+    }
+  }
+}
