@@ -1,0 +1,163 @@
+package io.beacon.service;
+
+import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import io.beacon.service.demo.DemoTraffic;
+import io.beacon.streams.BeaconTopics;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code beacon} command. {@code beacon start} runs everything in one process: an embedded
+ * KRaft broker (unless {@code KAFKA_BOOTSTRAP_SERVERS} names a cluster), the topology and the HTTP
+ * API; {@code --demo} adds demo advertisers and live traffic.
+ */
+public final class Beacon {
+
+  static final String USAGE = """
+      Usage: beacon start [--demo] [--port N] [--kafka-port N] [--data-dir DIR]
+
+        --demo          create demo advertisers and a catalog, and send live synthetic traffic
+        --port N        HTTP port (default 8080, or MICRONAUT_SERVER_PORT)
+        --kafka-port N  port of the embedded Kafka broker (default 9092)
+        --data-dir DIR  where the embedded broker and the state stores keep data (default ./data)
+
+      With KAFKA_BOOTSTRAP_SERVERS=host:port set, no broker is embedded and that cluster is used.
+      """;
+
+  private Beacon() {}
+
+  public static void main(String[] args) {
+    StartOptions options;
+    try {
+      options = StartOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("beacon: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(USAGE);
+      return;
+    }
+    start(options);
+  }
+
+  private static void start(StartOptions options) {
+    Map<String, Object> properties = new HashMap<>();
+    String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+    EmbeddedKafkaBroker broker = null;
+    if (bootstrap == null || bootstrap.isBlank()) {
+      broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort());
+      bootstrap = broker.bootstrapServers();
+    }
+    properties.put("kafka.bootstrap-servers", bootstrap);
+    if (System.getenv("BEACON_STATE_DIR") == null) {
+      properties.put("beacon.state-dir", options.dataDir().resolve("state").toString());
+    }
+    if (options.port() != null) {
+      properties.put("micronaut.server.port", options.port());
+    }
+    ApplicationContext context;
+    try {
+      context = Micronaut.build(new String[0]).mainClass(Application.class).properties(properties).start();
+    } catch (RuntimeException e) {
+      if (broker != null) {
+        broker.close();
+      }
+      throw e;
+    }
+    DemoTraffic demo = null;
+    if (options.demo()) {
+      demo = new DemoTraffic(bootstrap, context.getBean(BeaconTopics.class));
+      demo.start();
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown(demo, context, broker), "beacon-shutdown"));
+    printUrls(context.getBean(EmbeddedServer.class).getURL().toString(), bootstrap, broker != null, options.demo());
+  }
+
+  /** Stops in reverse order of start: traffic, then the application (Kafka Streams commits), then the broker. */
+  private static Runnable shutdown(DemoTraffic demo, ApplicationContext context, EmbeddedKafkaBroker broker) {
+    return () -> {
+      if (demo != null) {
+        demo.close();
+      }
+      if (context.isRunning()) {
+        context.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+    };
+  }
+
+  private static void printUrls(String base, String bootstrap, boolean embedded, boolean demo) {
+    String example = demo ? DemoTraffic.ADVERTISERS.get(0) : "{advertiser}";
+    System.out.printf("""
+
+        Beacon is running.
+          Kafka            %s%s
+          API              %s/v1/advertisers/%s/recommendations?model=top-products&window=1h
+          Stats            %s/v1/advertisers/%s/stats?window=1h&step=1m
+          Totals           %s/v1/stats
+          Swagger UI       %s/swagger-ui/index.html
+          Health           %s/health/readiness
+          Metrics          %s/prometheus
+        Press Ctrl-C to stop.
+        %n""", bootstrap, embedded ? " (embedded)" : "", base, example, base, example, base, base, base, base);
+  }
+
+  /** Parsed command-line options of {@code beacon start}. */
+  record StartOptions(boolean help, boolean demo, Integer port, int kafkaPort, Path dataDir) {
+
+    static StartOptions parse(String[] args) {
+      if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        return new StartOptions(true, false, null, 9092, Path.of("data"));
+      }
+      if (!args[0].equals("start")) {
+        throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+      }
+      boolean demo = false;
+      Integer port = null;
+      int kafkaPort = 9092;
+      Path dataDir = Path.of("data");
+      for (int i = 1; i < args.length; i++) {
+        switch (args[i]) {
+          case "--demo" -> demo = true;
+          case "--port" -> port = port(args, ++i, "--port");
+          case "--kafka-port" -> kafkaPort = port(args, ++i, "--kafka-port");
+          case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
+          case "--help", "-h" -> {
+            return new StartOptions(true, false, null, kafkaPort, dataDir);
+          }
+          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+        }
+      }
+      return new StartOptions(false, demo, port, kafkaPort, dataDir.toAbsolutePath());
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int port(String[] args, int i, String option) {
+      String value = value(args, i, option);
+      try {
+        int port = Integer.parseInt(value);
+        if (port < 1 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return port;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(option + " must be a port number 1-65535, was '" + value + "'");
+      }
+    }
+  }
+}

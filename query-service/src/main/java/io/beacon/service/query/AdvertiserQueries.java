@@ -1,0 +1,110 @@
+package io.beacon.service.query;
+
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.EventRules;
+import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.HistoryDay;
+import io.beacon.streams.query.RankingModel;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Checks query parameters and turns them into facade calls; shared by the v1 routes and the
+ * batch-compatible ones so both give the same answers and the same errors.
+ */
+@Singleton
+class AdvertiserQueries {
+
+  static final int MAX_N = 100;
+  static final int MAX_DAYS = 35;
+  /** A stats series longer than this many points is refused: it would be slow and unreadable. */
+  static final int MAX_POINTS = 1440;
+
+  private final BeaconQueries queries;
+  private final BeaconConfig config;
+  private final Clock clock;
+
+  AdvertiserQueries(BeaconQueries queries, BeaconConfig config) {
+    this.queries = queries;
+    this.config = config;
+    this.clock = Clock.systemUTC();
+  }
+
+  Responses.Recommendations recommendations(String advertiserId, String model, String window, int n, String at) {
+    checkAdvertiser(advertiserId);
+    RankingModel rankingModel = Arrays.stream(RankingModel.values()).filter(m -> m.id().equals(model)).findFirst()
+        .orElseThrow(() -> QueryProblems.badParameter("model", "must be one of top-products, top-ctr; was '" + model + "'"));
+    Duration length = window(window);
+    if (n < 1 || n > MAX_N) {
+      throw QueryProblems.badParameter("n", "must be between 1 and " + MAX_N + "; was " + n);
+    }
+    return Responses.Recommendations.of(QueryProblems.answer(
+        queries.recommendations(advertiserId, rankingModel, length, end(at), n)));
+  }
+
+  Responses.Stats stats(String advertiserId, String window, String step, String at) {
+    checkAdvertiser(advertiserId);
+    Duration length = window(window);
+    String stepName = step == null ? WindowParam.defaultStep(window) : step;
+    Duration stepLength = WindowParam.STEPS.get(stepName);
+    if (stepLength == null) {
+      throw QueryProblems.badParameter("step", "must be one of " + String.join(", ", WindowParam.STEPS.keySet()) + "; was '" + step + "'");
+    }
+    if (length.toMillis() % stepLength.toMillis() != 0) {
+      throw QueryProblems.badParameter("step", "window " + window + " is not a whole number of " + stepName + " steps");
+    }
+    if (length.toMillis() / stepLength.toMillis() > MAX_POINTS) {
+      throw QueryProblems.badParameter("step", window + " in steps of " + stepName + " is more than " + MAX_POINTS + " points; use a longer step");
+    }
+    return Responses.Stats.of(QueryProblems.answer(queries.stats(advertiserId, length, stepLength, end(at))));
+  }
+
+  Responses.History history(String advertiserId, int days, int n) {
+    checkAdvertiser(advertiserId);
+    if (days < 1 || days > MAX_DAYS) {
+      throw QueryProblems.badParameter("days", "must be between 1 and " + MAX_DAYS + " (days are kept 35 days); was " + days);
+    }
+    if (n < 1 || n > MAX_N) {
+      throw QueryProblems.badParameter("n", "must be between 1 and " + MAX_N + "; was " + n);
+    }
+    List<HistoryDay> history = QueryProblems.answer(queries.history(advertiserId, days, n));
+    return new Responses.History(advertiserId, history.stream().map(Responses.Day::of).toList());
+  }
+
+  private static void checkAdvertiser(String advertiserId) {
+    EventRules.idProblem(advertiserId).ifPresent(reason -> {
+      throw QueryProblems.badParameter("adv", "advertiser id " + reason);
+    });
+  }
+
+  private static Duration window(String window) {
+    Duration length = WindowParam.WINDOWS.get(window);
+    if (length == null) {
+      throw QueryProblems.badParameter("window", "must be one of " + String.join(", ", WindowParam.WINDOWS.keySet()) + "; was '" + window + "'");
+    }
+    return length;
+  }
+
+  /** The window's end: {@code at} (ISO-8601) or now; never beyond the allowed clock skew. */
+  private Instant end(String at) {
+    Instant now = clock.instant();
+    if (at == null || at.isBlank()) {
+      return now;
+    }
+    Instant end;
+    try {
+      end = Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      throw QueryProblems.badParameter("at", "must be an ISO-8601 UTC time such as 2026-11-22T10:00:00Z; was '" + at + "'");
+    }
+    if (end.isAfter(now.plus(config.maxClockSkew()))) {
+      throw QueryProblems.badParameter("at", "is in the future (" + at + ")");
+    }
+    return end;
+  }
+}

@@ -1,0 +1,59 @@
+package io.beacon.service.query;
+
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Bidders' and dashboards' questions about one advertiser, answered from local state. */
+@Controller("/v1/advertisers/{adv}")
+@Tag(name = "Queries")
+class AdvertiserQueryController {
+
+  private final AdvertiserQueries queries;
+
+  AdvertiserQueryController(AdvertiserQueries queries) {
+    this.queries = queries;
+  }
+
+  @Get(uri = "/recommendations", produces = MediaType.APPLICATION_JSON)
+  @Operation(summary = "Top products by views (top-products) or by smoothed CTR (top-ctr) in a rolling window")
+  @ApiResponse(responseCode = "200", description = "Ranked items, best first, with the window covered")
+  @ApiResponse(responseCode = "400", description = "A parameter is invalid; the problem names it")
+  @ApiResponse(responseCode = "404", description = "The advertiser has no counted events")
+  @ApiResponse(responseCode = "503", description = "State is not queryable yet; retry after Retry-After seconds")
+  Responses.Recommendations recommendations(
+      @PathVariable String adv,
+      @QueryValue(defaultValue = "top-products") String model,
+      @QueryValue(defaultValue = "1h") String window,
+      @QueryValue(defaultValue = "10") int n,
+      @Nullable @QueryValue String at) {
+    return queries.recommendations(adv, model, window, n, at);
+  }
+
+  @Get(uri = "/stats", produces = MediaType.APPLICATION_JSON)
+  @Operation(summary = "Views, impressions, clicks and CTR per step over a window")
+  @ApiResponse(responseCode = "200", description = "One point per step, oldest first, empty steps included")
+  Responses.Stats stats(
+      @PathVariable String adv,
+      @QueryValue(defaultValue = "24h") String window,
+      @Nullable @QueryValue String step,
+      @Nullable @QueryValue String at) {
+    return queries.stats(adv, window, step, at);
+  }
+
+  @Get(uri = "/history", produces = MediaType.APPLICATION_JSON)
+  @Operation(summary = "Top products and top CTR of each of the last days (UTC), today last")
+  @ApiResponse(responseCode = "200", description = "One entry per day")
+  Responses.History history(
+      @PathVariable String adv,
+      @QueryValue(defaultValue = "7") int days,
+      @QueryValue(defaultValue = "10") int n) {
+    return queries.history(adv, days, n);
+  }
+}

@@ -1,0 +1,71 @@
+package io.beacon.service.query;
+
+import io.beacon.streams.query.HistoryDay;
+import io.beacon.streams.query.RankedItem;
+import io.beacon.streams.query.Ranking;
+import io.beacon.streams.query.StatsPoint;
+import io.beacon.streams.query.StatsSeries;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/** The JSON bodies of the query API; field names follow the Avro schema (snake_case). */
+final class Responses {
+
+  private Responses() {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Window(Instant start, Instant end) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Item(String productId, double score, long views, long impressions, long clicks, double ctr) {
+    static Item of(RankedItem i) {
+      return new Item(i.productId(), i.score(), i.views(), i.impressions(), i.clicks(), i.ctr());
+    }
+
+    static List<Item> of(List<RankedItem> items) {
+      return items.stream().map(Item::of).toList();
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Recommendations(String advertiserId, String model, Window window, List<Item> items) {
+    static Recommendations of(Ranking r) {
+      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()));
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Point(Instant start, long views, long impressions, long clicks, double ctr) {
+    static Point of(StatsPoint p) {
+      return new Point(p.start(), p.views(), p.impressions(), p.clicks(), p.ctr());
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Stats(String advertiserId, Window window, String step, List<Point> points) {
+    static Stats of(StatsSeries s) {
+      return new Stats(s.advertiserId(), new Window(s.start(), s.end()), WindowParam.nameOf(s.step()),
+          s.points().stream().map(Point::of).toList());
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Day(LocalDate day, List<Item> topProducts, List<Item> topCtr) {
+    static Day of(HistoryDay d) {
+      return new Day(d.day(), Item.of(d.topProducts()), Item.of(d.topCtr()));
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record History(String advertiserId, List<Day> days) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Events(long accepted, Map<String, Long> rejected) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record GlobalStats(Events events, long activeAdvertisers, int instances, String streamsState, Long lag) {}
+}

@@ -1,0 +1,75 @@
+package io.beacon.service.streams;
+
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.BeaconTopics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates Beacon's topics when they are missing, so a new cluster needs no manual step. Existing
+ * topics are left as they are (their partition count fixes how far Beacon scales out).
+ */
+final class TopicInitializer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private TopicInitializer() {}
+
+  static void createMissing(BeaconConfig config, int partitions, short replicationFactor) {
+    Properties props = new Properties();
+    props.putAll(config.kafka());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (NewTopic topic : topics(config.topics(), partitions, replicationFactor)) {
+        if (!existing.contains(topic.name())) {
+          missing.add(topic);
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e; // another instance creating them at the same time is fine
+        }
+      }
+      missing.forEach(t -> LOG.info("created topic {} ({} partitions, replication {})", t.name(), t.numPartitions(), t.replicationFactor()));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within "
+          + TIMEOUT_SECONDS + " s; check kafka.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create Beacon's topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  private static List<NewTopic> topics(BeaconTopics topics, int partitions, short rf) {
+    Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    return List.of(
+        new NewTopic(topics.events(), partitions, rf),
+        new NewTopic(topics.advertisers(), partitions, rf).configs(compacted),
+        new NewTopic(topics.products(), partitions, rf).configs(compacted),
+        new NewTopic(topics.rejected(), partitions, rf),
+        new NewTopic(topics.dlq(), partitions, rf));
+  }
+}

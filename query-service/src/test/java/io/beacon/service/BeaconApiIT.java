@@ -1,0 +1,319 @@
+package io.beacon.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.Advertiser;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.EventType;
+import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.kafka.embedded.KafkaClusterExtension;
+import io.beacon.streams.BeaconTopics;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Beacon end to end on a real broker: known events in through Kafka, exact answers out over HTTP,
+ * and the same answers after a restart on the same state.
+ */
+@Tag("integration")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BeaconApiIT {
+
+  @RegisterExtension
+  static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final BeaconTopics TOPICS = new BeaconTopics("beacon.");
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+  private static Path stateDir;
+  private static String applicationId;
+  private static ApplicationContext app;
+  private static String base;
+  /** Events the test sent that must be counted. */
+  private static int expectedAccepted;
+
+  @BeforeAll
+  static void startBeacon() throws Exception {
+    stateDir = Files.createTempDirectory("beacon-it-state");
+    applicationId = "beacon-it-" + UUID.randomUUID();
+    start();
+    sendKnownTraffic();
+  }
+
+  @AfterAll
+  static void stopBeacon() {
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  private static void start() throws Exception {
+    app = ApplicationContext.run(EmbeddedServer.class, Map.of(
+        "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+        "micronaut.server.port", -1,
+        "beacon.state-dir", stateDir.toString(),
+        "beacon.application-id", applicationId,
+        "beacon.partitions", 3)).getApplicationContext();
+    base = app.getBean(EmbeddedServer.class).getURL().toString();
+    await("readiness UP", () -> get("/health/readiness").statusCode() == 200);
+  }
+
+  private static void sendKnownTraffic() {
+    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      advertiser(producer, "adv-a", AdvertiserStatus.ACTIVE);
+      advertiser(producer, "adv-off", AdvertiserStatus.INACTIVE);
+      producer.flush();
+      List<AdEvent> events = new ArrayList<>();
+      Instant t = NOW.minus(Duration.ofMinutes(3));
+      add(events, "p1", EventType.VIEW, 5, t);
+      add(events, "p1", EventType.IMPRESSION, 200, t);
+      add(events, "p1", EventType.CLICK, 30, t);
+      add(events, "p2", EventType.VIEW, 9, t.plus(Duration.ofMinutes(1)));
+      add(events, "p2", EventType.IMPRESSION, 150, t.plus(Duration.ofMinutes(1)));
+      add(events, "p2", EventType.CLICK, 3, t.plus(Duration.ofMinutes(1)));
+      add(events, "p3", EventType.VIEW, 1, t);
+      add(events, "p3", EventType.IMPRESSION, 1, t);
+      add(events, "p3", EventType.CLICK, 1, t);
+      expectedAccepted = events.size();
+      for (AdEvent e : events) {
+        producer.send(new ProducerRecord<>(TOPICS.events(), "adv-a", BeaconSerdes.adEvent().serialize("", e)));
+      }
+      producer.send(new ProducerRecord<>(TOPICS.events(), "adv-a", BeaconSerdes.adEvent().serialize("", events.get(0)))); // duplicate
+      AdEvent inactive = AdEvent.newBuilder(events.get(1)).setEventId("off-1").setAdvertiserId("adv-off").build();
+      producer.send(new ProducerRecord<>(TOPICS.events(), "adv-off", BeaconSerdes.adEvent().serialize("", inactive)));
+      producer.send(new ProducerRecord<>(TOPICS.events(), "adv-a", "garbage".getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static void advertiser(KafkaProducer<String, byte[]> producer, String id, AdvertiserStatus status) {
+    Advertiser advertiser = Advertiser.newBuilder().setAdvertiserId(id).setName(id).setStatus(status).setUpdatedAt(NOW).build();
+    producer.send(new ProducerRecord<>(TOPICS.advertisers(), id, BeaconSerdes.advertiser().serialize("", advertiser)));
+  }
+
+  private static void add(List<AdEvent> events, String product, EventType type, int count, Instant time) {
+    for (int i = 0; i < count; i++) {
+      events.add(AdEvent.newBuilder().setEventId(product + "-" + type + "-" + i).setType(type).setEventTime(time)
+          .setAdvertiserId("adv-a").setProductId(product).build());
+    }
+  }
+
+  @Test
+  @Order(1)
+  void shouldCountEveryEventExactlyAndRejectTheRestWithReasons() throws Exception {
+    await("all events processed", () -> {
+      JsonNode stats = json("/v1/stats");
+      return stats.at("/events/accepted").asLong() == expectedAccepted
+          && stats.at("/events/rejected/DUPLICATE").asLong() == 1
+          && stats.at("/events/rejected/INACTIVE_ADVERTISER").asLong() == 1;
+    });
+    JsonNode stats = json("/v1/stats");
+    assertEquals(1, stats.get("active_advertisers").asLong());
+    assertEquals("RUNNING", stats.get("streams_state").asText());
+
+    List<ConsumerRecord<byte[], byte[]>> rejected = read(TOPICS.rejected(), 2);
+    assertEquals(List.of("DUPLICATE", "INACTIVE_ADVERTISER"), rejected.stream()
+        .map(r -> new String(r.headers().lastHeader("beacon.reason").value(), StandardCharsets.UTF_8)).sorted().toList());
+    List<ConsumerRecord<byte[], byte[]>> dead = read(TOPICS.dlq(), 1);
+    assertEquals("garbage", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+    assertTrue(new String(dead.get(0).headers().lastHeader("beacon.dlq.reason").value(), StandardCharsets.UTF_8).contains("cannot decode"));
+  }
+
+  @Test
+  @Order(2)
+  void shouldRankTopProductsAndSmoothedCtrWithRawCounts() throws Exception {
+    JsonNode top = json("/v1/advertisers/adv-a/recommendations?model=top-products&window=15m&n=10");
+    assertEquals("adv-a", top.get("advertiser_id").asText());
+    assertEquals("top-products", top.get("model").asText());
+    assertEquals(List.of("p2", "p1", "p3"), ids(top));
+    JsonNode p2 = top.get("items").get(0);
+    assertEquals(9, p2.get("views").asLong());
+    assertEquals(150, p2.get("impressions").asLong());
+    assertEquals(3, p2.get("clicks").asLong());
+    assertEquals(0.02, p2.get("ctr").asDouble(), 1e-9);
+    assertEquals(Instant.parse(top.at("/window/end").asText()).minus(Duration.ofMinutes(15)), Instant.parse(top.at("/window/start").asText()));
+
+    // p3 (1 impression, 1 click) has too few impressions to be ranked by CTR.
+    JsonNode ctr = json("/v1/advertisers/adv-a/recommendations?model=top-ctr&window=1h");
+    assertEquals(List.of("p1", "p2"), ids(ctr));
+    double prior = 34.0 / 351;
+    assertEquals((30 + 100 * prior) / 300, ctr.get("items").get(0).get("score").asDouble(), 1e-9);
+
+    assertEquals(json("/v1/advertisers/adv-a/recommendations?model=top-ctr&window=1h"), json("/recommendations/adv-a/TopCTR?window=1h"));
+    assertEquals(List.of("p2"), ids(json("/v1/advertisers/adv-a/recommendations?n=1")));
+  }
+
+  @Test
+  @Order(3)
+  void shouldGiveTheStatsSeriesAndHistory() throws Exception {
+    JsonNode stats = json("/v1/advertisers/adv-a/stats?window=15m&step=1m");
+    assertEquals(15, stats.get("points").size());
+    long views = 0;
+    long impressions = 0;
+    long clicks = 0;
+    for (JsonNode point : stats.get("points")) {
+      views += point.get("views").asLong();
+      impressions += point.get("impressions").asLong();
+      clicks += point.get("clicks").asLong();
+    }
+    assertEquals(List.of(15L, 351L, 34L), List.of(views, impressions, clicks));
+    JsonNode minute = find(stats.get("points"), p -> p.get("start").asText().equals(NOW.minus(Duration.ofMinutes(3)).toString()));
+    assertEquals(6, minute.get("views").asLong());
+    assertEquals(201, minute.get("impressions").asLong());
+
+    JsonNode history = json("/v1/advertisers/adv-a/history?days=7");
+    assertEquals(7, history.get("days").size());
+    JsonNode today = history.get("days").get(6);
+    assertEquals(List.of("p2", "p1", "p3"), ids(today.get("top_products")));
+    assertEquals(history, json("/history/adv-a/?days=7"));
+  }
+
+  @Test
+  @Order(4)
+  void shouldAnswerProblemsForUnknownAdvertisersAndBadParameters() throws Exception {
+    HttpResponse<String> unknown = get("/v1/advertisers/nobody/recommendations");
+    assertEquals(404, unknown.statusCode());
+    assertEquals("application/problem+json", unknown.headers().firstValue("content-type").orElse(""));
+    assertTrue(unknown.body().contains("nobody"), unknown.body());
+
+    for (String bad : List.of("window=2h", "model=best", "n=0", "n=101", "at=yesterday", "at=2999-01-01T00:00:00Z")) {
+      HttpResponse<String> response = get("/v1/advertisers/adv-a/recommendations?" + bad);
+      assertEquals(400, response.statusCode(), bad);
+      assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""), bad);
+      String field = bad.substring(0, bad.indexOf('='));
+      assertEquals(field, JSON.readTree(response.body()).at("/errors/0/field").asText(), bad);
+    }
+    assertEquals(400, get("/v1/advertisers/adv-a/stats?window=1h&step=7m").statusCode());
+    assertEquals(400, get("/v1/advertisers/adv-a/history?days=36").statusCode());
+    assertEquals(400, get("/v1/advertisers/" + "x".repeat(129) + "/stats").statusCode());
+  }
+
+  @Test
+  @Order(5)
+  void shouldExposeMetricsAndTheOpenApiSpec() throws Exception {
+    HttpResponse<String> metrics = get("/prometheus");
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.body().contains("kafka_stream_"), "Kafka Streams metrics missing");
+    assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics missing");
+    HttpResponse<String> ui = get("/swagger-ui/index.html");
+    assertEquals(200, ui.statusCode());
+    HttpResponse<String> spec = get("/swagger/beacon-v1.yml");
+    assertEquals(200, spec.statusCode());
+    assertTrue(spec.body().contains("/v1/advertisers/{adv}/recommendations"));
+  }
+
+  @Test
+  @Order(6)
+  void shouldKeepEveryCountAcrossARestartOnTheSameState() throws Exception {
+    JsonNode before = json("/v1/advertisers/adv-a/recommendations?window=1h");
+    app.close();
+    start();
+    await("counts restored", () -> json("/v1/stats").at("/events/accepted").asLong() == expectedAccepted);
+    assertEquals(before, json("/v1/advertisers/adv-a/recommendations?window=1h"));
+  }
+
+  private static List<String> ids(JsonNode answer) {
+    JsonNode items = answer.has("items") ? answer.get("items") : answer;
+    List<String> ids = new ArrayList<>();
+    items.forEach(item -> ids.add(item.get("product_id").asText()));
+    return ids;
+  }
+
+  private static JsonNode find(JsonNode array, Predicate<JsonNode> test) {
+    for (JsonNode node : array) {
+      if (test.test(node)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no element matches in " + array);
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    assertEquals(count, records.size(), "records on " + topic);
+    return records;
+  }
+
+  static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = get(path);
+    assertEquals(200, response.statusCode(), path + " answered " + response.body());
+    return JSON.readTree(response.body());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  /** Polls until the check passes, for at most 60 seconds. */
+  static void await(String what, Check check) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Exception last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (Exception | AssertionError e) {
+        last = e instanceof Exception ex ? ex : new RuntimeException(e);
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out waiting for " + what, last);
+  }
+}
