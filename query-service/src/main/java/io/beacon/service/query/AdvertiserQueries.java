@@ -1,5 +1,6 @@
 package io.beacon.service.query;
 
+import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
 import io.beacon.streams.query.BeaconQueries;
@@ -38,10 +39,10 @@ class AdvertiserQueries {
   Responses.Recommendations recommendations(String advertiserId, String model, String window, int n, String at) {
     checkAdvertiser(advertiserId);
     RankingModel rankingModel = Arrays.stream(RankingModel.values()).filter(m -> m.id().equals(model)).findFirst()
-        .orElseThrow(() -> QueryProblems.badParameter("model", "must be one of top-products, top-ctr; was '" + model + "'"));
+        .orElseThrow(() -> ProblemException.invalid("model", "must be one of top-products, top-ctr; was '" + model + "'"));
     Duration length = window(window);
     if (n < 1 || n > MAX_N) {
-      throw QueryProblems.badParameter("n", "must be between 1 and " + MAX_N + "; was " + n);
+      throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
     }
     return Responses.Recommendations.of(QueryProblems.answer(
         queries.recommendations(advertiserId, rankingModel, length, end(at), n)));
@@ -53,13 +54,13 @@ class AdvertiserQueries {
     String stepName = step == null ? WindowParam.defaultStep(window) : step;
     Duration stepLength = WindowParam.STEPS.get(stepName);
     if (stepLength == null) {
-      throw QueryProblems.badParameter("step", "must be one of " + String.join(", ", WindowParam.STEPS.keySet()) + "; was '" + step + "'");
+      throw ProblemException.invalid("step", "must be one of " + String.join(", ", WindowParam.STEPS.keySet()) + "; was '" + step + "'");
     }
     if (length.toMillis() % stepLength.toMillis() != 0) {
-      throw QueryProblems.badParameter("step", "window " + window + " is not a whole number of " + stepName + " steps");
+      throw ProblemException.invalid("step", "window " + window + " is not a whole number of " + stepName + " steps");
     }
     if (length.toMillis() / stepLength.toMillis() > MAX_POINTS) {
-      throw QueryProblems.badParameter("step", window + " in steps of " + stepName + " is more than " + MAX_POINTS + " points; use a longer step");
+      throw ProblemException.invalid("step", window + " in steps of " + stepName + " is more than " + MAX_POINTS + " points; use a longer step");
     }
     return Responses.Stats.of(QueryProblems.answer(queries.stats(advertiserId, length, stepLength, end(at))));
   }
@@ -67,10 +68,10 @@ class AdvertiserQueries {
   Responses.History history(String advertiserId, int days, int n) {
     checkAdvertiser(advertiserId);
     if (days < 1 || days > MAX_DAYS) {
-      throw QueryProblems.badParameter("days", "must be between 1 and " + MAX_DAYS + " (days are kept 35 days); was " + days);
+      throw ProblemException.invalid("days", "must be between 1 and " + MAX_DAYS + " (days are kept 35 days); was " + days);
     }
     if (n < 1 || n > MAX_N) {
-      throw QueryProblems.badParameter("n", "must be between 1 and " + MAX_N + "; was " + n);
+      throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
     }
     List<HistoryDay> history = QueryProblems.answer(queries.history(advertiserId, days, n));
     return new Responses.History(advertiserId, history.stream().map(Responses.Day::of).toList());
@@ -78,14 +79,14 @@ class AdvertiserQueries {
 
   private static void checkAdvertiser(String advertiserId) {
     EventRules.idProblem(advertiserId).ifPresent(reason -> {
-      throw QueryProblems.badParameter("adv", "advertiser id " + reason);
+      throw ProblemException.invalid("adv", "advertiser id " + reason);
     });
   }
 
   private static Duration window(String window) {
     Duration length = WindowParam.WINDOWS.get(window);
     if (length == null) {
-      throw QueryProblems.badParameter("window", "must be one of " + String.join(", ", WindowParam.WINDOWS.keySet()) + "; was '" + window + "'");
+      throw ProblemException.invalid("window", "must be one of " + String.join(", ", WindowParam.WINDOWS.keySet()) + "; was '" + window + "'");
     }
     return length;
   }
@@ -100,10 +101,10 @@ class AdvertiserQueries {
     try {
       end = Instant.parse(at);
     } catch (DateTimeParseException e) {
-      throw QueryProblems.badParameter("at", "must be an ISO-8601 UTC time such as 2026-11-22T10:00:00Z; was '" + at + "'");
+      throw ProblemException.invalid("at", "must be an ISO-8601 UTC time such as 2026-11-22T10:00:00Z; was '" + at + "'");
     }
     if (end.isAfter(now.plus(config.maxClockSkew()))) {
-      throw QueryProblems.badParameter("at", "is in the future (" + at + ")");
+      throw ProblemException.invalid("at", "is in the future (" + at + ")");
     }
     return end;
   }

@@ -1,5 +1,6 @@
 package io.beacon.service.query;
 
+import io.beacon.service.problem.ProblemException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -37,7 +38,7 @@ class CompatibilityController {
     String v1Model = switch (model) {
       case "TopProducts" -> "top-products";
       case "TopCTR" -> "top-ctr";
-      default -> throw QueryProblems.badParameter("model", "must be TopProducts or TopCTR; was '" + model + "'");
+      default -> throw ProblemException.invalid("model", "must be TopProducts or TopCTR; was '" + model + "'");
     };
     return queries.recommendations(adv, v1Model, window, n, at);
   }

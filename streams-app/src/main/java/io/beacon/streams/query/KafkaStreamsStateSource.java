@@ -34,6 +34,11 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
       return new QueryResult.NotReady<>("Kafka Streams is " + streams.state());
     }
+    if (self == null) {
+      // Alone, this instance holds every partition, and the key metadata is not kept without
+      // application.server: read across the local partitions, of which only the key's has rows.
+      return local(advertiserId, null);
+    }
     KeyQueryMetadata metadata;
     try {
       metadata = streams.queryMetadataForKey(StoreNames.PRODUCT_COUNTS, advertiserId, Serdes.String().serializer());
@@ -44,18 +49,20 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
       return new QueryResult.NotReady<>("no instance owns the partition of advertiser " + advertiserId + " yet");
     }
     HostInfo active = metadata.activeHost();
-    if (self != null && !self.equals(active)) {
+    if (!self.equals(active)) {
       return new QueryResult.Elsewhere<>(active.host(), active.port());
     }
-    int partition = metadata.partition();
+    return local(advertiserId, metadata.partition());
+  }
+
+  private QueryResult<AdvertiserState> local(String advertiserId, Integer partition) {
     try {
       return new QueryResult.Found<>(new AdvertiserState(
           this.<Bytes, Counts>store(StoreNames.PRODUCT_COUNTS, partition),
           this.<Bytes, Counts>store(StoreNames.ADVERTISER_COUNTS, partition),
           this.<String, Long>store(StoreNames.COUNTED_ADVERTISERS, partition)));
     } catch (InvalidStateStoreException e) {
-      return new QueryResult.NotReady<>("partition " + partition + " of advertiser " + advertiserId
-          + " is not queryable here yet: " + e.getMessage());
+      return new QueryResult.NotReady<>("the state of advertiser " + advertiserId + " is not queryable here yet: " + e.getMessage());
     }
   }
 
@@ -79,7 +86,8 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     }
   }
 
-  private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+  /** The store on one partition, or across all local partitions when {@code partition} is null. */
+  private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, Integer partition) {
     return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
         .withPartition(partition));
   }

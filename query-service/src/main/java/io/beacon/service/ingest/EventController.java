@@ -1,0 +1,151 @@
+package io.beacon.service.ingest;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.service.problem.FieldError;
+import io.beacon.service.problem.ProblemException;
+import io.beacon.streams.BeaconTopics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The event collector: batches of JSON events from servers, and a tracking pixel for browsers.
+ * A request is written whole or not at all: any bad event rejects the batch with every error
+ * listed, and nothing reaches Kafka.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+class EventController {
+
+  /** Most events in one {@code POST /v1/events}. */
+  static final int MAX_BATCH = 1000;
+
+  /** A transparent 1×1 GIF. */
+  static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+
+  /** Pixel query parameters and the event fields they fill. {@code cb} (a cache-buster) is ignored. */
+  static final Map<String, String> PIXEL_PARAMETERS = Map.of(
+      "adv", "advertiser_id", "prod", "product_id", "type", "type", "uid", "user_id",
+      "eid", "event_id", "ts", "event_time", "cid", "campaign_id", "pl", "placement");
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Accepted(int accepted, List<String> eventIds) {}
+
+  private final JsonBodies json;
+  private final EventParser parser;
+  private final KafkaWriter writer;
+  private final String topic;
+  private final MeterRegistry metrics;
+
+  EventController(JsonBodies json, EventParser parser, KafkaWriter writer, BeaconTopics topics, MeterRegistry metrics) {
+    this.json = json;
+    this.parser = parser;
+    this.writer = writer;
+    this.topic = topics.events();
+    this.metrics = metrics;
+  }
+
+  @Operation(summary = "Send up to 1000 events, all or none",
+      description = "A JSON array of events named as in the Avro schema. 202 once Kafka has every event; "
+          + "400 with every field error, and nothing written, when any event is wrong.")
+  @Post("/v1/events")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Status(HttpStatus.ACCEPTED)
+  Accepted events(@Body byte[] body) {
+    JsonNode batch = json.parse(body);
+    if (!batch.isArray()) {
+      throw rejected("batch", 0, ProblemException.invalid("body", "must be a JSON array of events, was " + JsonBodies.kind(batch)));
+    }
+    if (batch.size() == 0 || batch.size() > MAX_BATCH) {
+      throw rejected("batch", batch.size(), ProblemException.invalid("body",
+          "must hold 1 to " + MAX_BATCH + " events, held " + batch.size()));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    List<AdEvent> events = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      events.add(parser.parse(JsonBodies.object(batch.get(i), "[" + i + "]", EventParser.FIELDS, errors)));
+    }
+    if (!errors.isEmpty()) {
+      throw rejected("batch", events.size(), ProblemException.invalid(errors));
+    }
+    write("batch", events);
+    return new Accepted(events.size(), events.stream().map(AdEvent::getEventId).toList());
+  }
+
+  @Operation(summary = "Tracking pixel: one event from query parameters",
+      description = "adv, prod, type (view by default), uid, eid, ts (ISO-8601 or epoch ms), cid, pl; cb is ignored. "
+          + "Answers a 1×1 GIF that is never cached.")
+  @Get("/px")
+  HttpResponse<byte[]> pixel(HttpRequest<?> request) {
+    List<FieldError> errors = new ArrayList<>();
+    Map<String, Object> values = new HashMap<>();
+    values.put("type", "view");
+    for (String name : request.getParameters().names()) {
+      List<String> given = request.getParameters().getAll(name);
+      String field = PIXEL_PARAMETERS.get(name);
+      if (name.equals("cb")) {
+        continue;
+      } else if (field == null) {
+        errors.add(new FieldError(name, "is not a known parameter; known parameters are " + PIXEL_PARAMETERS.keySet() + " and cb"));
+      } else if (given.size() != 1) {
+        errors.add(new FieldError(name, "is given " + given.size() + " times; give it once"));
+      } else {
+        values.put(field, given.get(0));
+      }
+    }
+    Map<String, String> parameterOf = new HashMap<>();
+    PIXEL_PARAMETERS.forEach((parameter, field) -> parameterOf.put(field, parameter));
+    AdEvent event = parser.parse(new FieldValues(values, parameterOf::get, errors));
+    if (!errors.isEmpty()) {
+      throw rejected("pixel", 1, ProblemException.invalid(errors));
+    }
+    write("pixel", List.of(event));
+    return HttpResponse.ok(PIXEL)
+        .contentType(MediaType.IMAGE_GIF_TYPE)
+        .header("Cache-Control", "no-store, max-age=0");
+  }
+
+  private void write(String source, List<AdEvent> events) {
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+    for (AdEvent event : events) {
+      records.add(new ProducerRecord<>(topic, event.getAdvertiserId(), BeaconSerdes.adEvent().serialize(topic, event)));
+    }
+    try {
+      writer.write(records);
+    } catch (ProblemException e) {
+      count(source, "failed", events.size());
+      throw e;
+    }
+    count(source, "written", events.size());
+  }
+
+  private ProblemException rejected(String source, int events, ProblemException problem) {
+    count(source, "invalid", Math.max(events, 1));
+    return problem;
+  }
+
+  private void count(String source, String outcome, int events) {
+    metrics.counter("beacon.collector.events", "source", source, "outcome", outcome).increment(events);
+  }
+}

@@ -1,0 +1,117 @@
+package io.beacon.service.ingest;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.EventType;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.EventRules;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Turns the fields of one incoming event, from JSON or from a pixel, into the {@link AdEvent}
+ * written to Kafka, applying the same {@link EventRules} the topology applies to other producers.
+ */
+@Singleton
+final class EventParser {
+
+  /** The event fields, named as in the Avro schema. */
+  static final Set<String> FIELDS = Set.of(
+      "event_id", "type", "event_time", "advertiser_id", "product_id", "user_id", "campaign_id", "placement");
+
+  private final BeaconConfig config;
+  private final Clock clock;
+
+  EventParser(BeaconConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  EventParser(BeaconConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * The event, or null when a field is wrong (each wrong field adds an error to {@code fields}).
+   * A missing {@code event_id} is minted, a missing {@code event_time} is the collector's clock.
+   */
+  AdEvent parse(FieldValues fields) {
+    Instant now = clock.instant();
+    int errorsBefore = fields.errorCount();
+    String eventId = fields.id("event_id", false);
+    EventType type = type(fields);
+    Instant eventTime = eventTime(fields, now);
+    String advertiserId = fields.id("advertiser_id", true);
+    String productId = fields.id("product_id", true);
+    String userId = fields.id("user_id", false);
+    String campaignId = fields.id("campaign_id", false);
+    String placement = fields.id("placement", false);
+    if (fields.errorCount() > errorsBefore) {
+      return null;
+    }
+    return AdEvent.newBuilder()
+        .setEventId(eventId != null ? eventId : UUID.randomUUID().toString())
+        .setType(type)
+        .setEventTime(eventTime)
+        .setAdvertiserId(advertiserId)
+        .setProductId(productId)
+        .setUserId(userId)
+        .setCampaignId(campaignId)
+        .setPlacement(placement)
+        .build();
+  }
+
+  private static EventType type(FieldValues fields) {
+    String type = fields.string("type", true);
+    if (type == null) {
+      return null;
+    }
+    try {
+      return EventType.valueOf(type.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      fields.error("type", "must be one of view, impression, click; was '" + abbreviate(type) + "'");
+      return null;
+    }
+  }
+
+  /** ISO-8601 with an offset, or epoch milliseconds as a number or a string of digits. */
+  private Instant eventTime(FieldValues fields, Instant now) {
+    Object raw = fields.raw("event_time");
+    if (raw == null) {
+      return now;
+    }
+    Instant time;
+    try {
+      if (raw instanceof Long millis) {
+        time = Instant.ofEpochMilli(millis);
+      } else if (raw instanceof String text && !text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+        time = Instant.ofEpochMilli(Long.parseLong(text));
+      } else if (raw instanceof String text) {
+        time = Instant.parse(text);
+      } else {
+        fields.error("event_time", "must be an ISO-8601 time or epoch milliseconds, was " + FieldValues.typeName(raw));
+        return null;
+      }
+    } catch (DateTimeParseException | NumberFormatException e) {
+      fields.error("event_time", "must be an ISO-8601 time such as 2026-11-23T10:15:30Z or epoch milliseconds; was '"
+          + abbreviate(raw.toString()) + "'");
+      return null;
+    } catch (DateTimeException | ArithmeticException e) {
+      fields.error("event_time", "is out of range: " + abbreviate(raw.toString()));
+      return null;
+    }
+    var problem = EventRules.timeProblem(time, now, config);
+    problem.ifPresent(reason -> fields.error("event_time", reason));
+    return problem.isPresent() ? null : time;
+  }
+
+  /** Echoes client input in an error without letting a huge value flood it. */
+  static String abbreviate(String value) {
+    return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+  }
+}

@@ -1,0 +1,133 @@
+package io.beacon.service.ingest;
+
+import io.beacon.service.problem.FieldError;
+import io.beacon.streams.EventRules;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The values of one input object (a JSON object, or a pixel's query parameters) by field name,
+ * read with type and size checks. A bad value adds an error under its path and reads as null, so
+ * every error in a request is reported at once.
+ *
+ * <p>Values are {@link String}, {@link Long} (an integral JSON number), {@link Double} (any other
+ * number), {@link Boolean}, or {@link WrongType} for arrays and objects; an absent field and a JSON
+ * null are both missing.
+ */
+final class FieldValues {
+
+  /** A JSON array or object where a plain value belongs. */
+  record WrongType(String name) {}
+
+  private final Map<String, Object> values;
+  private final UnaryOperator<String> path;
+  private final List<FieldError> errors;
+
+  /**
+   * @param path turns a field name into the name the client used, e.g. {@code [3].event_time} or {@code adv}
+   */
+  FieldValues(Map<String, Object> values, UnaryOperator<String> path, List<FieldError> errors) {
+    this.values = values;
+    this.path = path;
+    this.errors = errors;
+  }
+
+  Object raw(String field) {
+    return values.get(field);
+  }
+
+  void error(String field, String reason) {
+    errors.add(new FieldError(path.apply(field), reason));
+  }
+
+  /** Errors so far in the whole request, to tell whether reading this object added any. */
+  int errorCount() {
+    return errors.size();
+  }
+
+  /** A string, or null (with an error if required) when missing or of another type. */
+  String string(String field, boolean required) {
+    Object value = values.get(field);
+    if (value == null) {
+      if (required) {
+        error(field, "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      error(field, "must be a string, was " + typeName(value));
+      return null;
+    }
+    return s;
+  }
+
+  /** An id: a string of 1..128 characters without control characters. */
+  String id(String field, boolean required) {
+    String value = string(field, required);
+    if (value == null) {
+      return null;
+    }
+    var problem = EventRules.idProblem(value);
+    problem.ifPresent(reason -> error(field, reason));
+    return problem.isPresent() ? null : value;
+  }
+
+  /** Free text of at most {@code maxLength} characters; line breaks and tabs allowed, other control characters not. */
+  String text(String field, boolean required, int maxLength) {
+    String value = string(field, required);
+    if (value == null) {
+      return null;
+    }
+    if (required && value.isBlank()) {
+      error(field, "must not be blank");
+      return null;
+    }
+    if (value.length() > maxLength) {
+      error(field, "must be at most " + maxLength + " characters, was " + value.length());
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+        error(field, "must not contain control characters (found one at position " + i + ")");
+        return null;
+      }
+    }
+    return value;
+  }
+
+  /** A finite number in {@code [min, max]}, or null. */
+  Double number(String field, double min, double max) {
+    Object value = values.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Long) && !(value instanceof Double)) {
+      error(field, "must be a number, was " + typeName(value));
+      return null;
+    }
+    double number = ((Number) value).doubleValue();
+    if (!Double.isFinite(number) || number < min || number > max) {
+      error(field, "must be between " + min + " and " + max + ", was " + value);
+      return null;
+    }
+    return number;
+  }
+
+  static String typeName(Object value) {
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Long || value instanceof Double) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof WrongType wrong) {
+      return wrong.name();
+    }
+    return value.getClass().getSimpleName();
+  }
+}

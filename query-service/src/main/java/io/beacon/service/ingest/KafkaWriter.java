@@ -1,0 +1,84 @@
+package io.beacon.service.ingest;
+
+import io.beacon.service.problem.ProblemException;
+import io.beacon.streams.BeaconConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes records for the HTTP collector and answers only once Kafka has them on every in-sync
+ * replica (idempotent producer, {@code acks=all}); a client that got 2xx never loses an event.
+ */
+@Singleton
+final class KafkaWriter {
+
+  /** How long a request waits for Kafka before answering 503. */
+  static final int TIMEOUT_MS = 10_000;
+  static final int RETRY_AFTER_SECONDS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
+
+  private final KafkaProducer<String, byte[]> producer;
+
+  KafkaWriter(BeaconConfig config) {
+    Properties props = new Properties();
+    props.putAll(config.kafka());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-collector");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, TIMEOUT_MS / 2);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Sends the records and waits for every acknowledgement.
+   *
+   * @throws ProblemException 503 when Kafka does not acknowledge them all in time; some may have
+   *     been written, so clients resend with the same ids (duplicates of an id count once)
+   */
+  void write(List<ProducerRecord<String, byte[]>> records) {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS + 1_000L);
+    try {
+      for (ProducerRecord<String, byte[]> record : records) {
+        acks.add(producer.send(record));
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      LOG.warn("Kafka did not acknowledge {} records for topic {} (first key {}): {}", records.size(),
+          records.get(0).topic(), records.get(0).key(), cause.toString());
+      throw ProblemException.unavailable("Kafka did not acknowledge the write: " + cause.getMessage()
+          + ". Some records may have been written; resend them with the same ids", RETRY_AFTER_SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProblemException.unavailable("interrupted while waiting for Kafka", RETRY_AFTER_SECONDS);
+    }
+  }
+
+  @PreDestroy
+  void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,34 @@
+package io.beacon.service.problem;
+
+import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.server.exceptions.response.Error;
+import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.micronaut.http.server.exceptions.response.JsonErrorResponseBodyProvider;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * Makes the errors Micronaut answers by itself (unknown path 404, wrong method 405, unsupported
+ * media type 415, body too large 413, malformed JSON or a parameter of the wrong type 400) the same
+ * {@code application/problem+json} as Beacon's own.
+ */
+@Singleton
+@Replaces(JsonErrorResponseBodyProvider.class)
+class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem> {
+
+  @Override
+  public Problem body(ErrorContext context, HttpResponse<?> response) {
+    List<FieldError> errors = context.getErrors().stream()
+        .filter(e -> e.getPath().isPresent())
+        .map(e -> new FieldError(e.getPath().get(), e.getMessage()))
+        .toList();
+    String detail = context.getErrors().stream().map(Error::getMessage).findFirst().orElse(response.reason());
+    return new Problem(response.reason(), response.code(), detail, errors);
+  }
+
+  @Override
+  public String contentType() {
+    return Problem.CONTENT_TYPE;
+  }
+}
