@@ -12,33 +12,19 @@ import io.beacon.avro.EventType;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.kafka.embedded.KafkaClusterExtension;
 import io.beacon.streams.BeaconTopics;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -61,41 +47,23 @@ class BeaconApiIT {
   @RegisterExtension
   static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = BeaconUnderTest.JSON;
   private static final BeaconTopics TOPICS = new BeaconTopics("beacon.");
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-  private static Path stateDir;
-  private static String applicationId;
-  private static ApplicationContext app;
-  private static String base;
+  private static BeaconUnderTest beacon;
   /** Events the test sent that must be counted. */
   private static int expectedAccepted;
 
   @BeforeAll
   static void startBeacon() throws Exception {
-    stateDir = Files.createTempDirectory("beacon-it-state");
-    applicationId = "beacon-it-" + UUID.randomUUID();
-    start();
+    beacon = new BeaconUnderTest(KAFKA.bootstrapServers());
+    beacon.start();
     sendKnownTraffic();
   }
 
   @AfterAll
   static void stopBeacon() {
-    if (app != null) {
-      app.close();
-    }
-  }
-
-  private static void start() throws Exception {
-    app = ApplicationContext.run(EmbeddedServer.class, Map.of(
-        "kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-        "micronaut.server.port", -1,
-        "beacon.state-dir", stateDir.toString(),
-        "beacon.application-id", applicationId,
-        "beacon.partitions", 3)).getApplicationContext();
-    base = app.getBean(EmbeddedServer.class).getURL().toString();
-    await("readiness UP", () -> get("/health/readiness").statusCode() == 200);
+    beacon.close();
   }
 
   private static void sendKnownTraffic() {
@@ -141,7 +109,7 @@ class BeaconApiIT {
   @Test
   @Order(1)
   void shouldCountEveryEventExactlyAndRejectTheRestWithReasons() throws Exception {
-    await("all events processed", () -> {
+    BeaconUnderTest.await("all events processed", () -> {
       JsonNode stats = json("/v1/stats");
       return stats.at("/events/accepted").asLong() == expectedAccepted
           && stats.at("/events/rejected/DUPLICATE").asLong() == 1
@@ -246,10 +214,22 @@ class BeaconApiIT {
   @Order(6)
   void shouldKeepEveryCountAcrossARestartOnTheSameState() throws Exception {
     JsonNode before = json("/v1/advertisers/adv-a/recommendations?window=1h");
-    app.close();
-    start();
-    await("counts restored", () -> json("/v1/stats").at("/events/accepted").asLong() == expectedAccepted);
+    beacon.close();
+    beacon.start();
+    BeaconUnderTest.await("counts restored", () -> json("/v1/stats").at("/events/accepted").asLong() == expectedAccepted);
     assertEquals(before, json("/v1/advertisers/adv-a/recommendations?window=1h"));
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return beacon.get(path);
+  }
+
+  private static JsonNode json(String path) throws Exception {
+    return beacon.json(path);
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
+    return beacon.read(topic, count);
   }
 
   private static List<String> ids(JsonNode answer) {
@@ -266,54 +246,5 @@ class BeaconApiIT {
       }
     }
     throw new AssertionError("no element matches in " + array);
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int count) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (records.size() < count && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    assertEquals(count, records.size(), "records on " + topic);
-    return records;
-  }
-
-  static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode json(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = get(path);
-    assertEquals(200, response.statusCode(), path + " answered " + response.body());
-    return JSON.readTree(response.body());
-  }
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  /** Polls until the check passes, for at most 60 seconds. */
-  static void await(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    Exception last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (check.ok()) {
-          return;
-        }
-      } catch (Exception | AssertionError e) {
-        last = e instanceof Exception ex ? ex : new RuntimeException(e);
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("timed out waiting for " + what, last);
   }
 }

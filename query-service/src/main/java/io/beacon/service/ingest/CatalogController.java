@@ -6,12 +6,15 @@ import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
+import io.beacon.service.query.QueryProblems;
+import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.BeaconTopics;
 import io.beacon.streams.EventRules;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
@@ -40,7 +43,11 @@ class CatalogController {
   static final int MAX_URL = 2048;
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record AdvertiserBody(String advertiserId, String name, String status, Instant updatedAt) {}
+  record AdvertiserBody(String advertiserId, String name, String status, Instant updatedAt) {
+    static AdvertiserBody of(Advertiser a) {
+      return new AdvertiserBody(a.getAdvertiserId(), a.getName(), a.getStatus().name(), a.getUpdatedAt());
+    }
+  }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
   record ProductBody(String productId, String advertiserId, String title, String description, String category,
@@ -49,12 +56,24 @@ class CatalogController {
   private final JsonBodies json;
   private final KafkaWriter writer;
   private final BeaconTopics topics;
+  private final BeaconQueries queries;
   private final Clock clock = Clock.systemUTC();
 
-  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics) {
+  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics, BeaconQueries queries) {
     this.json = json;
     this.writer = writer;
     this.topics = topics;
+    this.queries = queries;
+  }
+
+  @Operation(summary = "An advertiser as the topology sees it now",
+      description = "From the advertisers table; a PUT shows here once the topology has read it, usually within a second.")
+  @Get("/v1/advertisers/{adv}")
+  AdvertiserBody getAdvertiser(@PathVariable String adv) {
+    EventRules.idProblem(adv).ifPresent(reason -> {
+      throw ProblemException.invalid("adv", reason);
+    });
+    return AdvertiserBody.of(QueryProblems.answer(queries.advertiser(adv)));
   }
 
   @Operation(summary = "Create or update an advertiser",
@@ -75,7 +94,7 @@ class CatalogController {
         .setAdvertiserId(adv).setName(name).setStatus(status).setUpdatedAt(clock.instant()).build();
     String topic = topics.advertisers();
     writer.write(List.of(new ProducerRecord<>(topic, adv, BeaconSerdes.advertiser().serialize(topic, advertiser))));
-    return new AdvertiserBody(adv, name, status.name(), advertiser.getUpdatedAt());
+    return AdvertiserBody.of(advertiser);
   }
 
   @Operation(summary = "Create or update a catalog product",

@@ -4,6 +4,7 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.EventType;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -27,6 +28,7 @@ final class EventParser {
   private final BeaconConfig config;
   private final Clock clock;
 
+  @Inject
   EventParser(BeaconConfig config) {
     this(config, Clock.systemUTC());
   }

@@ -19,11 +19,15 @@ class ProblemBodyProvider implements JsonErrorResponseBodyProvider<Problem> {
 
   @Override
   public Problem body(ErrorContext context, HttpResponse<?> response) {
-    List<FieldError> errors = context.getErrors().stream()
+    List<FieldError> errors = response.code() >= 500 ? List.of() : context.getErrors().stream()
         .filter(e -> e.getPath().isPresent())
-        .map(e -> new FieldError(e.getPath().get(), e.getMessage()))
+        // Micronaut names an argument "/body" or "/n"; Beacon's errors name it "body" or "n".
+        .map(e -> new FieldError(e.getPath().get().replaceFirst("^/", ""), e.getMessage()))
         .toList();
-    String detail = context.getErrors().stream().map(Error::getMessage).findFirst().orElse(response.reason());
+    // A server error's message names internals; the log has it, the client gets a plain sentence.
+    String detail = response.code() >= 500
+        ? "Beacon failed to answer this request; the server log has the cause"
+        : context.getErrors().stream().map(Error::getMessage).findFirst().orElse(response.reason());
     return new Problem(response.reason(), response.code(), detail, errors);
   }
 

@@ -6,7 +6,7 @@ import io.micronaut.http.HttpStatus;
 import java.util.List;
 
 /** Turns facade results into the HTTP problems the API documents. */
-final class QueryProblems {
+public final class QueryProblems {
 
   /** Seconds a client should wait before asking again when state is not queryable yet. */
   static final int RETRY_AFTER_SECONDS = 1;
@@ -17,7 +17,7 @@ final class QueryProblems {
    * The answer, or the problem for its absence: 404 when there is nothing to find, 503 with
    * Retry-After when the state is not queryable yet. "Not ready" never becomes "not found".
    */
-  static <T> T answer(QueryResult<T> result) {
+  public static <T> T answer(QueryResult<T> result) {
     if (result instanceof QueryResult.Found<T> found) {
       return found.value();
     }
