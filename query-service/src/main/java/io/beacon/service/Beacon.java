@@ -4,7 +4,6 @@ import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.service.demo.DemoTraffic;
 import io.beacon.streams.BeaconTopics;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -44,7 +43,22 @@ public final class Beacon {
       System.out.print(USAGE);
       return;
     }
-    start(options);
+    try {
+      start(options);
+    } catch (RuntimeException e) {
+      // Startup problems (port taken, Kafka unreachable, bad configuration) are the user's to fix:
+      // say what, without a stack trace; the log above has the detail.
+      System.err.println("beacon: cannot start: " + rootMessage(e));
+      System.exit(1);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof IllegalStateException)) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
   }
 
   private static void start(StartOptions options) {
@@ -64,7 +78,9 @@ public final class Beacon {
     }
     ApplicationContext context;
     try {
-      context = Micronaut.build(new String[0]).mainClass(Application.class).properties(properties).start();
+      // Not Micronaut.run: its own shutdown hook would race ours, and the broker must stop last.
+      context = ApplicationContext.builder().mainClass(Application.class).properties(properties).start();
+      context.getBean(EmbeddedServer.class).start();
     } catch (RuntimeException e) {
       if (broker != null) {
         broker.close();

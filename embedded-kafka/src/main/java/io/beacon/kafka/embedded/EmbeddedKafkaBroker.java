@@ -140,6 +140,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static void requireFree(int port, String option) {
     try (ServerSocket socket = new ServerSocket()) {
+      // As Kafka binds: connections of a previous run in TIME_WAIT do not make the port busy.
+      socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
     } catch (IOException e) {
       throw new IllegalStateException("port " + port + " on " + HOST + " is in use (is another Beacon or Kafka"

@@ -1,5 +1,7 @@
 package io.beacon.service.ingest;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.micronaut.json.JsonMapper;
@@ -32,6 +34,10 @@ final class JsonBodies {
     }
     try {
       return mapper.readValue(body, JsonNode.class);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw ProblemException.invalid("body", "is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw ProblemException.invalid("body", "is not valid JSON: " + firstLine(e.getMessage()));
     }

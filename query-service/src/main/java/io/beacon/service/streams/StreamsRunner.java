@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -52,6 +53,9 @@ public class StreamsRunner implements AutoCloseable {
   public void close() {
     LOG.info("closing Kafka Streams");
     metrics.close();
-    streams.close(CLOSE_TIMEOUT);
+    // Leave the group: otherwise the partitions wait out the session timeout (45 s) before a
+    // restarted or surviving instance gets them.
+    streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
   }
 }
