@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * advertiser's counts stay on one partition), value = Avro single-object encoding of AdEvent.
  *
  * Run (after ./beacon start, which builds query-service/target/lib):
- *   java -cp 'query-service/target/lib/*' examples/ProduceEvent.java 127.0.0.1:9092 acme-shoes acme-shoes-p1 click
+ *   java -cp 'query-service/target/beacon.jar:query-service/target/lib/*' examples/ProduceEvent.java 127.0.0.1:9092 acme-shoes acme-shoes-p1 click
  */
 public class ProduceEvent {
   public static void main(String[] args) throws Exception {
