@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -107,7 +108,7 @@ class EventController {
       if (name.equals("cb")) {
         continue;
       } else if (field == null) {
-        errors.add(new FieldError(name, "is not a known parameter; known parameters are " + PIXEL_PARAMETERS.keySet() + " and cb"));
+        errors.add(new FieldError(name, "is not a known parameter; known parameters are " + new TreeSet<>(PIXEL_PARAMETERS.keySet()) + " and cb"));
       } else if (given.size() != 1) {
         errors.add(new FieldError(name, "is given " + given.size() + " times; give it once"));
       } else {
