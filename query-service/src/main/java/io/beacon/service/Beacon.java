@@ -2,7 +2,7 @@ package io.beacon.service;
 
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.service.demo.DemoTraffic;
-import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.BeaconConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ public final class Beacon {
     }
     DemoTraffic demo = null;
     if (options.demo()) {
-      demo = new DemoTraffic(bootstrap, context.getBean(BeaconTopics.class));
+      demo = new DemoTraffic(context.getBean(BeaconConfig.class));
       demo.start();
     }
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown(demo, context, broker), "beacon-shutdown"));

@@ -37,24 +37,33 @@ final class BeaconUnderTest implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String bootstrapServers;
+  private final Map<String, Object> extraProperties;
   private final Path stateDir;
   private final String applicationId = "beacon-it-" + UUID.randomUUID();
   private ApplicationContext app;
   private String base;
 
   BeaconUnderTest(String bootstrapServers) throws IOException {
+    this(bootstrapServers, Map.of());
+  }
+
+  /** @param extraProperties settings beside the test defaults, e.g. Kafka security or auth */
+  BeaconUnderTest(String bootstrapServers, Map<String, Object> extraProperties) throws IOException {
     this.bootstrapServers = bootstrapServers;
+    this.extraProperties = extraProperties;
     this.stateDir = Files.createTempDirectory("beacon-it-state");
   }
 
   /** Starts Beacon on a free port and waits until it is ready to answer. */
   void start() throws Exception {
-    app = ApplicationContext.run(EmbeddedServer.class, Map.of(
+    Map<String, Object> properties = new java.util.HashMap<>(Map.of(
         "kafka.bootstrap-servers", bootstrapServers,
         "micronaut.server.port", -1,
         "beacon.state-dir", stateDir.toString(),
         "beacon.application-id", applicationId,
-        "beacon.partitions", 3)).getApplicationContext();
+        "beacon.partitions", 3));
+    properties.putAll(extraProperties);
+    app = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
     base = app.getBean(EmbeddedServer.class).getURL().toString();
     await("readiness UP", () -> get("/health/readiness").statusCode() == 200);
   }
@@ -122,6 +131,15 @@ final class BeaconUnderTest implements AutoCloseable {
       partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
+  }
+
+  /** Every message in a chain of causes, to check what a user would read. */
+  static String messages(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      all.append(t.getMessage()).append('\n');
+    }
+    return all.toString();
   }
 
   interface Check {

@@ -45,6 +45,7 @@ public record BeaconConfig(
   public BeaconConfig {
     require(applicationId, "beacon.application-id");
     require(bootstrapServers, "kafka.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)");
+    checkAddresses(bootstrapServers);
     Objects.requireNonNull(topics, "topics");
     require(stateDir, "beacon.state-dir");
     if (!EXACTLY_ONCE_V2.equals(processingGuarantee) && !AT_LEAST_ONCE.equals(processingGuarantee)) {
@@ -92,6 +93,20 @@ public record BeaconConfig(
   public BeaconConfig withStateDir(String dir) {
     return new BeaconConfig(applicationId, bootstrapServers, topics, dir, processingGuarantee, grace,
         dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, kafka);
+  }
+
+  /** host:port[,host:port]: a typo here otherwise shows up as a client retrying forever. */
+  private static void checkAddresses(String bootstrapServers) {
+    for (String address : bootstrapServers.split(",", -1)) {
+      String a = address.strip();
+      int colon = a.lastIndexOf(':');
+      boolean valid = colon > 0 && colon < a.length() - 1 && a.substring(colon + 1).chars().allMatch(Character::isDigit)
+          && a.length() - colon <= 6 && Integer.parseInt(a.substring(colon + 1)) <= 65535 && Integer.parseInt(a.substring(colon + 1)) > 0;
+      if (!valid) {
+        throw new IllegalArgumentException("kafka.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) must be host:port[,host:port...],"
+            + " was '" + bootstrapServers + "'");
+      }
+    }
   }
 
   private static void require(String value, String name) {

@@ -11,6 +11,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -32,6 +34,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
 
+  /** A SCRAM-SHA-512 user the broker is formatted with, for clients of a SASL listener. */
+  public record ScramUser(String name, String password) {}
+
   private final KafkaRaftServer server;
   private final int port;
   private boolean closed;
@@ -47,15 +52,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException when the port is taken or the broker cannot start, with the reason
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+    return start(dataDir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, but clients on {@code port} must authenticate with SASL
+   * SCRAM-SHA-512 as {@code user}, to test Beacon against a secured cluster. The broker talks to
+   * itself on a second, plaintext listener on a free local port.
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, int port, ScramUser user) {
     requireFree(port, "--kafka-port");
     // The controller listener is internal to this process, and with a static voter set its
     // address is read from configuration at every start, so any free port will do.
     int controllerPort = freePort();
     Path logDir = dataDir.toAbsolutePath();
     Properties config = config(logDir, port, controllerPort);
+    if (user != null) {
+      secure(config, port, freePort(), controllerPort);
+    }
     try {
       Files.createDirectories(logDir);
-      formatIfNew(logDir, config);
+      formatIfNew(logDir, config, user);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data directory " + logDir, e);
     }
@@ -113,8 +130,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
-  /** Writes {@code meta.properties} and the bootstrap metadata unless an earlier start did. */
-  private static void formatIfNew(Path logDir, Properties config) throws IOException {
+  private static void secure(Properties p, int port, int internalPort, int controllerPort) {
+    p.put("listeners", "SASL_PLAINTEXT://" + HOST + ":" + port + ",INTERNAL://" + HOST + ":" + internalPort
+        + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":" + port + ",INTERNAL://" + HOST + ":" + internalPort);
+    p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "INTERNAL");
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+  }
+
+  /** Writes {@code meta.properties} and the bootstrap metadata (with the SCRAM user) unless an earlier start did. */
+  private static void formatIfNew(Path logDir, Properties config, ScramUser user) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
@@ -126,8 +154,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       try (OutputStream out = Files.newOutputStream(file)) {
         config.store(out, null);
       }
-      exit = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString()},
-          new PrintStream(output, true, StandardCharsets.UTF_8));
+      List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", file.toString()));
+      if (user != null) {
+        args.addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + user.name() + ",password=" + user.password() + "]"));
+      }
+      exit = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(file);
     }
@@ -150,7 +181,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** A port that is free now; the caller binds it right after. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       return socket.getLocalPort();
     } catch (IOException e) {

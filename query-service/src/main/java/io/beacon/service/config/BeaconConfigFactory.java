@@ -6,7 +6,6 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.inject.Singleton;
-import java.util.Map;
 
 /** Turns the settings into the typed {@link BeaconConfig} the topology takes, failing fast if wrong. */
 @Factory
@@ -14,7 +13,7 @@ public class BeaconConfigFactory {
 
   @Singleton
   BeaconConfig beaconConfig(
-      BeaconSettings settings, @Value("${kafka.bootstrap-servers:}") String bootstrapServers) {
+      BeaconSettings settings, KafkaSecuritySettings security, @Value("${kafka.bootstrap-servers:}") String bootstrapServers) {
     if (bootstrapServers.isBlank()) {
       throw new ConfigurationException(
           "kafka.bootstrap-servers is not set: set KAFKA_BOOTSTRAP_SERVERS=host:port,"
@@ -33,7 +32,7 @@ public class BeaconConfigFactory {
           settings.ctr().priorImpressions(),
           settings.ctr().minImpressions(),
           settings.rocksdb().cacheBytes(),
-          Map.of());
+          security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);
     }

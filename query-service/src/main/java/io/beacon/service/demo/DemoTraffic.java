@@ -6,6 +6,7 @@ import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
 import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
 import java.time.Instant;
 import java.util.List;
@@ -45,10 +46,11 @@ public final class DemoTraffic implements AutoCloseable {
   });
   private final Random random = new Random(42);
 
-  public DemoTraffic(String bootstrapServers, BeaconTopics topics) {
-    this.topics = topics;
+  public DemoTraffic(BeaconConfig config) {
+    this.topics = config.topics();
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.putAll(config.kafka());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     this.producer = new KafkaProducer<>(props, new StringSerializer(), DemoTraffic::serialize);
   }

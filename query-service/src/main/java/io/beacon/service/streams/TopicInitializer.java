@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,10 @@ final class TopicInitializer {
       throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within "
           + TIMEOUT_SECONDS + " s; check kafka.bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof AuthenticationException) {
+        throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " refused Beacon's credentials: "
+            + e.getCause().getMessage() + "; check KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM and KAFKA_SASL_JAAS_CONFIG", e.getCause());
+      }
       throw new IllegalStateException("cannot create Beacon's topics on " + config.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
