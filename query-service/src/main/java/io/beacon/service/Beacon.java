@@ -1,12 +1,15 @@
 package io.beacon.service;
 
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import io.beacon.service.auth.ApiKeys;
+import io.beacon.service.auth.KeysCommand;
 import io.beacon.service.demo.DemoTraffic;
 import io.beacon.streams.BeaconConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +21,7 @@ public final class Beacon {
 
   static final String USAGE = """
       Usage: beacon start [--demo] [--port N] [--kafka-port N] [--data-dir DIR]
+             beacon keys mint --scope SCOPE [--scope SCOPE ...] [--name NAME]
 
         --demo          create demo advertisers and a catalog, and send live synthetic traffic
         --port N        HTTP port (default 8080, or MICRONAUT_SERVER_PORT)
@@ -30,6 +34,9 @@ public final class Beacon {
   private Beacon() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("keys")) {
+      System.exit(KeysCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     StartOptions options;
     try {
       options = StartOptions.parse(args);
@@ -93,7 +100,8 @@ public final class Beacon {
       demo.start();
     }
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown(demo, context, broker), "beacon-shutdown"));
-    printUrls(context.getBean(EmbeddedServer.class).getURL().toString(), bootstrap, broker != null, options.demo());
+    printUrls(context.getBean(EmbeddedServer.class).getURL().toString(), bootstrap, broker != null, options.demo(),
+        context.getBean(ApiKeys.class).enabled());
   }
 
   /** Stops in reverse order of start: traffic, then the application (Kafka Streams commits), then the broker. */
@@ -111,7 +119,7 @@ public final class Beacon {
     };
   }
 
-  private static void printUrls(String base, String bootstrap, boolean embedded, boolean demo) {
+  private static void printUrls(String base, String bootstrap, boolean embedded, boolean demo, boolean auth) {
     String example = demo ? DemoTraffic.ADVERTISERS.get(0) : "{advertiser}";
     System.out.printf("""
 
@@ -123,8 +131,10 @@ public final class Beacon {
           Swagger UI       %s/swagger-ui/index.html
           Health           %s/health/readiness
           Metrics          %s/prometheus
+          Auth             %s
         Press Ctrl-C to stop.
-        %n""", bootstrap, embedded ? " (embedded)" : "", base, example, base, example, base, base, base, base);
+        %n""", bootstrap, embedded ? " (embedded)" : "", base, example, base, example, base, base, base, base,
+        auth ? "API keys required (BEACON_AUTH_KEYS_FILE)" : "OFF: anyone who can reach this port reads and writes everything");
   }
 
   /** Parsed command-line options of {@code beacon start}. */

@@ -2,6 +2,7 @@ package io.beacon.service.ingest;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.service.auth.CallerKey;
 import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconTopics;
@@ -73,7 +74,7 @@ class EventController {
   @Post("/v1/events")
   @Consumes(MediaType.APPLICATION_JSON)
   @Status(HttpStatus.ACCEPTED)
-  Accepted events(@Body byte[] body) {
+  Accepted events(@Body byte[] body, HttpRequest<?> request) {
     JsonNode batch = json.parse(body);
     if (!batch.isArray()) {
       throw rejected("batch", 0, ProblemException.invalid("body", "must be a JSON array of events, was " + JsonBodies.kind(batch)));
@@ -90,6 +91,7 @@ class EventController {
     if (!errors.isEmpty()) {
       throw rejected("batch", events.size(), ProblemException.invalid(errors));
     }
+    events.stream().map(AdEvent::getAdvertiserId).distinct().forEach(adv -> CallerKey.requireWriteFor(request, adv));
     write("batch", events);
     return new Accepted(events.size(), events.stream().map(AdEvent::getEventId).toList());
   }
@@ -121,6 +123,7 @@ class EventController {
     if (!errors.isEmpty()) {
       throw rejected("pixel", 1, ProblemException.invalid(errors));
     }
+    CallerKey.requireWriteFor(request, event.getAdvertiserId());
     write("pixel", List.of(event));
     return HttpResponse.ok(PIXEL)
         .contentType(MediaType.IMAGE_GIF_TYPE)

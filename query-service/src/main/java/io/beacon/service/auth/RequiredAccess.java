@@ -1,0 +1,82 @@
+package io.beacon.service.auth;
+
+import io.micronaut.http.HttpMethod;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a request needs, decided from its method and path before any controller runs, so a
+ * refused request learns nothing about the data (not even whether an advertiser exists).
+ * Anything not listed needs {@code admin}.
+ *
+ * @param route the route template, for metrics and logs
+ * @param advertiser the advertiser an {@link Kind#ADVERTISER} route reads
+ */
+record RequiredAccess(Kind kind, String route, String advertiser) {
+
+  enum Kind {
+    /** Health, metrics, API docs. */
+    PUBLIC,
+    /** The event collector: open unless BEACON_COLLECTOR_REQUIRES_KEY, always rate-limited. */
+    COLLECTOR,
+    /** Reads of one advertiser: its scope, read:all or admin. */
+    ADVERTISER,
+    ADMIN
+  }
+
+  static RequiredAccess of(HttpMethod method, String path) {
+    String[] s = segments(path);
+    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+    if (s.length >= 1 && (s[0].equals("health") || s[0].equals("prometheus") || s[0].equals("openapi")
+        || s[0].equals("swagger") || s[0].equals("swagger-ui"))) {
+      return new RequiredAccess(Kind.PUBLIC, "/" + s[0], null);
+    }
+    if (s.length == 2 && s[0].equals("v1") && s[1].equals("events")) {
+      return new RequiredAccess(Kind.COLLECTOR, "/v1/events", null);
+    }
+    if (s.length == 1 && s[0].equals("px")) {
+      return new RequiredAccess(Kind.COLLECTOR, "/px", null);
+    }
+    if (read && s.length >= 3 && s[0].equals("v1") && s[1].equals("advertisers")) {
+      String route = "/v1/advertisers/{adv}" + (s.length == 3 ? "" : "/" + known(s[3], "recommendations", "stats", "history"));
+      return new RequiredAccess(Kind.ADVERTISER, route, s[2]);
+    }
+    if (read && s.length >= 2 && (s[0].equals("recommendations") || s[0].equals("history"))) {
+      return new RequiredAccess(Kind.ADVERTISER, "/" + s[0] + "/{adv}", s[1]);
+    }
+    String route = switch (String.join("/", s.length > 2 ? java.util.Arrays.copyOf(s, 2) : s)) {
+      case "v1/advertisers" -> "/v1/advertisers/{adv}";
+      case "v1/products" -> "/v1/products/{id}";
+      case "v1/stats" -> "/v1/stats";
+      case "stats" -> "/stats";
+      default -> "other";
+    };
+    return new RequiredAccess(Kind.ADMIN, route, null);
+  }
+
+  private static String known(String segment, String... names) {
+    for (String name : names) {
+      if (name.equals(segment)) {
+        return name;
+      }
+    }
+    return "other";
+  }
+
+  /** Path segments, percent-decoded as the router decodes path variables. */
+  private static String[] segments(String path) {
+    String[] raw = path.replaceAll("^/+", "").split("/");
+    if (raw.length == 1 && raw[0].isEmpty()) {
+      return new String[0];
+    }
+    String[] decoded = new String[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      try {
+        decoded[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        decoded[i] = raw[i];
+      }
+    }
+    return decoded;
+  }
+}

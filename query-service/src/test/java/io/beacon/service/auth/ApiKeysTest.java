@@ -1,0 +1,81 @@
+package io.beacon.service.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micronaut.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ApiKeysTest {
+
+  @Test
+  void aMintedKeyAuthenticatesFromItsLineAndNothingElseDoes() {
+    ApiKey.Minted minted = ApiKey.mint("bidder-1", List.of(Scope.parse("advertiser:acme"), Scope.parse("advertiser:nordic")));
+    assertFalse(minted.line().contains(minted.key().substring(minted.key().indexOf('_', 4) + 1)), "the secret must not be in the file");
+    Map<String, ApiKey> keys = ApiKeys.parse(List.of("# comment", "", minted.line()));
+    ApiKey key = keys.values().iterator().next();
+    String secret = minted.key().substring(minted.key().indexOf('_', 4) + 1);
+    assertTrue(key.matches(secret));
+    assertFalse(key.matches(secret + "x"));
+    assertFalse(key.matches(""));
+    assertEquals("bidder-1", key.name());
+    assertTrue(key.allows(new Scope.Advertiser("acme")));
+    assertFalse(key.allows(new Scope.Advertiser("city-bikes")));
+    assertFalse(key.allows(new Scope.Admin()));
+  }
+
+  @Test
+  void scopesGrantWhatTheySay() {
+    ApiKey readAll = ApiKeys.parse(List.of(ApiKey.mint("dash", List.of(new Scope.ReadAll())).line())).values().iterator().next();
+    assertTrue(readAll.allows(new Scope.Advertiser("anyone")));
+    assertFalse(readAll.allows(new Scope.Admin()));
+    assertFalse(readAll.mayWriteFor("anyone"), "read:all only reads");
+    ApiKey admin = ApiKeys.parse(List.of(ApiKey.mint("ops", List.of(new Scope.Admin())).line())).values().iterator().next();
+    assertTrue(admin.allows(new Scope.Admin()) && admin.allows(new Scope.Advertiser("x")) && admin.mayWriteFor("x"));
+  }
+
+  @Test
+  void aBadLineIsReportedByNumber() {
+    String good = ApiKey.mint("a", List.of(new Scope.Admin())).line();
+    assertEquals("line 2: expected '<id> <name> <scopes> sha256:<salt>:<hash>', found 2 fields",
+        assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of(good, "abc def"))).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of("id n owner sha256:AA:BB"))).getMessage()
+        .contains("unknown scope 'owner'"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ApiKeys.parse(List.of(good, good))).getMessage()
+        .contains("appears twice"));
+    assertThrows(IllegalArgumentException.class, () -> ApiKey.mint("has space", List.of(new Scope.Admin())));
+    assertThrows(IllegalArgumentException.class, () -> ApiKey.mint("nobody", List.of()));
+  }
+
+  @Test
+  void routesNeedWhatTheIssueSays() {
+    assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/v1/advertisers/{adv}/recommendations", "acme"),
+        RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/acme/recommendations"));
+    assertEquals("a/b", RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/a%2Fb/stats").advertiser(), "decoded as the router decodes");
+    assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/recommendations/{adv}", "acme"),
+        RequiredAccess.of(HttpMethod.GET, "/recommendations/acme/TopCTR"));
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/advertisers/acme").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/products/p1").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.GET, "/v1/stats").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.GET, "/stats/").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.GET, "/anything/else").kind());
+    assertEquals(RequiredAccess.Kind.COLLECTOR, RequiredAccess.of(HttpMethod.POST, "/v1/events").kind());
+    assertEquals(RequiredAccess.Kind.COLLECTOR, RequiredAccess.of(HttpMethod.GET, "/px").kind());
+    assertEquals(RequiredAccess.Kind.PUBLIC, RequiredAccess.of(HttpMethod.GET, "/health/readiness").kind());
+    assertEquals(RequiredAccess.Kind.PUBLIC, RequiredAccess.of(HttpMethod.GET, "/prometheus").kind());
+  }
+
+  @Test
+  void theRateLimiterAllowsABurstOfOneSecondThenRefuses() {
+    RateLimiter limiter = new RateLimiter(10);
+    for (int i = 0; i < 10; i++) {
+      assertTrue(limiter.tryAcquire("c1"), "request " + i);
+    }
+    assertFalse(limiter.tryAcquire("c1"));
+    assertTrue(limiter.tryAcquire("c2"), "clients have their own buckets");
+  }
+}
