@@ -75,6 +75,10 @@ final class BeaconUnderTest implements AutoCloseable {
     }
   }
 
+  String baseUrl() {
+    return base;
+  }
+
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
