@@ -6,6 +6,7 @@ import io.beacon.service.auth.KeysCommand;
 import io.beacon.service.demo.DemoTraffic;
 import io.beacon.streams.BeaconConfig;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,9 +61,11 @@ public final class Beacon {
     }
   }
 
+  /** The message written for users: the first configuration or state error in the chain, else the root cause's. */
   private static String rootMessage(Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof IllegalStateException)) {
+    while (!(cause instanceof ConfigurationException) && !(cause instanceof IllegalStateException)
+        && cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     return cause.getMessage();
