@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks every request against {@link RequiredAccess}: who is calling (an API key, when auth is on)
- * and whether that key may do this; rate-limits the collector per client. Refusals are
+ * Checks every request against {@link RequiredAccess}: who is calling (an API key when auth is on,
+ * or another instance with the {@link PeerSecret}) and whether that key may do this; rate-limits
+ * the collector per client. Refusals are
  * problem+json (401 with {@code WWW-Authenticate}, 403, 429 with {@code Retry-After}), logged with
  * the route and client address but never the key, and counted in {@code beacon_http_denied_total}.
  */
@@ -29,13 +30,15 @@ final class AuthFilter {
   private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
 
   private final ApiKeys keys;
+  private final PeerSecret peerSecret;
   private final AuthSettings settings;
   private final RateLimiter collectorLimit;
   private final MeterRegistry metrics;
 
-  AuthFilter(ApiKeys keys, AuthSettings settings, MeterRegistry metrics,
+  AuthFilter(ApiKeys keys, PeerSecret peerSecret, AuthSettings settings, MeterRegistry metrics,
       @Value("${beacon.collector.rate-limit-per-second}") double collectorRequestsPerSecond) {
     this.keys = keys;
+    this.peerSecret = peerSecret;
     this.settings = settings;
     this.metrics = metrics;
     this.collectorLimit = new RateLimiter(collectorRequestsPerSecond);
@@ -45,8 +48,14 @@ final class AuthFilter {
   @Nullable
   HttpResponse<?> check(HttpRequest<?> request) {
     RequiredAccess access = RequiredAccess.of(request.getMethod(), request.getPath());
-    if (access.kind() == RequiredAccess.Kind.PUBLIC) {
+    if (access.kind() == RequiredAccess.Kind.PUBLIC || peerSecret.presentedBy(request)) {
+      // A peer forwards a query it has already authorized, or makes an internal call.
       return null;
+    }
+    if (access.kind() == RequiredAccess.Kind.PEER) {
+      return peerSecret.configured() || keys.enabled()
+          ? deny(request, access, HttpStatus.UNAUTHORIZED, "internal endpoint: only other Beacon instances may call it")
+          : null;
     }
     boolean keyNeeded = keys.enabled()
         && (access.kind() != RequiredAccess.Kind.COLLECTOR || settings.collectorRequiresKey());

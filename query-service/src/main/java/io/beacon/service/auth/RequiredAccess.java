@@ -21,6 +21,8 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     COLLECTOR,
     /** Reads of one advertiser: its scope, read:all or admin. */
     ADVERTISER,
+    /** Calls between instances: the peer secret. */
+    PEER,
     ADMIN
   }
 
@@ -30,6 +32,9 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     if (s.length >= 1 && (s[0].equals("health") || s[0].equals("prometheus") || s[0].equals("openapi")
         || s[0].equals("swagger") || s[0].equals("swagger-ui"))) {
       return new RequiredAccess(Kind.PUBLIC, "/" + s[0], null);
+    }
+    if (s.length >= 1 && s[0].equals("internal")) {
+      return new RequiredAccess(Kind.PEER, "/internal", null);
     }
     if (s.length == 2 && s[0].equals("v1") && s[1].equals("events")) {
       return new RequiredAccess(Kind.COLLECTOR, "/v1/events", null);

@@ -1,11 +1,13 @@
 package io.beacon.service.query;
 
 import io.beacon.service.problem.ProblemException;
+import io.beacon.service.routing.AdvertiserRouter;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
-import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.HistoryDay;
 import io.beacon.streams.query.RankingModel;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Checks query parameters and turns them into facade calls; shared by the v1 routes and the
- * batch-compatible ones so both give the same answers and the same errors.
+ * Checks query parameters and turns them into facade calls, answered wherever the advertiser's
+ * state is; shared by the v1 routes and the batch-compatible ones so both give the same answers
+ * and the same errors.
  */
 @Singleton
 class AdvertiserQueries {
@@ -26,17 +29,17 @@ class AdvertiserQueries {
   /** A stats series longer than this many points is refused: it would be slow and unreadable. */
   static final int MAX_POINTS = 1440;
 
-  private final BeaconQueries queries;
+  private final AdvertiserRouter router;
   private final BeaconConfig config;
   private final Clock clock;
 
-  AdvertiserQueries(BeaconQueries queries, BeaconConfig config) {
-    this.queries = queries;
+  AdvertiserQueries(AdvertiserRouter router, BeaconConfig config) {
+    this.router = router;
     this.config = config;
     this.clock = Clock.systemUTC();
   }
 
-  Responses.Recommendations recommendations(String advertiserId, String model, String window, int n, String at) {
+  HttpResponse<?> recommendations(HttpRequest<?> request, String advertiserId, String model, String window, int n, String at) {
     checkAdvertiser(advertiserId);
     RankingModel rankingModel = Arrays.stream(RankingModel.values()).filter(m -> m.id().equals(model)).findFirst()
         .orElseThrow(() -> ProblemException.invalid("model", "must be one of top-products, top-ctr; was '" + model + "'"));
@@ -44,11 +47,12 @@ class AdvertiserQueries {
     if (n < 1 || n > MAX_N) {
       throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
     }
-    return Responses.Recommendations.of(QueryProblems.answer(
-        queries.recommendations(advertiserId, rankingModel, length, end(at), n)));
+    Instant end = end(at);
+    return router.answer(request, advertiserId, q -> q.recommendations(advertiserId, rankingModel, length, end, n),
+        Responses.Recommendations::of);
   }
 
-  Responses.Stats stats(String advertiserId, String window, String step, String at) {
+  HttpResponse<?> stats(HttpRequest<?> request, String advertiserId, String window, String step, String at) {
     checkAdvertiser(advertiserId);
     Duration length = window(window);
     String stepName = step == null ? WindowParam.defaultStep(window) : step;
@@ -62,10 +66,11 @@ class AdvertiserQueries {
     if (length.toMillis() / stepLength.toMillis() > MAX_POINTS) {
       throw ProblemException.invalid("step", window + " in steps of " + stepName + " is more than " + MAX_POINTS + " points; use a longer step");
     }
-    return Responses.Stats.of(QueryProblems.answer(queries.stats(advertiserId, length, stepLength, end(at))));
+    Instant end = end(at);
+    return router.answer(request, advertiserId, q -> q.stats(advertiserId, length, stepLength, end), Responses.Stats::of);
   }
 
-  Responses.History history(String advertiserId, int days, int n) {
+  HttpResponse<?> history(HttpRequest<?> request, String advertiserId, int days, int n) {
     checkAdvertiser(advertiserId);
     if (days < 1 || days > MAX_DAYS) {
       throw ProblemException.invalid("days", "must be between 1 and " + MAX_DAYS + " (days are kept 35 days); was " + days);
@@ -73,8 +78,8 @@ class AdvertiserQueries {
     if (n < 1 || n > MAX_N) {
       throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
     }
-    List<HistoryDay> history = QueryProblems.answer(queries.history(advertiserId, days, n));
-    return new Responses.History(advertiserId, history.stream().map(Responses.Day::of).toList());
+    return router.answer(request, advertiserId, q -> q.history(advertiserId, days, n),
+        (List<HistoryDay> history, Long lag) -> new Responses.History(advertiserId, history.stream().map(Responses.Day::of).toList(), lag));
   }
 
   private static void checkAdvertiser(String advertiserId) {

@@ -1,6 +1,8 @@
 package io.beacon.service.query;
 
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -27,33 +29,45 @@ class AdvertiserQueryController {
   @ApiResponse(responseCode = "400", description = "A parameter is invalid; the problem names it")
   @ApiResponse(responseCode = "404", description = "The advertiser has no counted events")
   @ApiResponse(responseCode = "503", description = "State is not queryable yet; retry after Retry-After seconds")
-  Responses.Recommendations recommendations(
+  HttpResponse<Responses.Recommendations> recommendations(
+      HttpRequest<?> request,
       @PathVariable String adv,
       @QueryValue(defaultValue = "top-products") String model,
       @QueryValue(defaultValue = "1h") String window,
       @QueryValue(defaultValue = "10") int n,
       @Nullable @QueryValue String at) {
-    return queries.recommendations(adv, model, window, n, at);
+    return cast(queries.recommendations(request, adv, model, window, n, at));
   }
 
   @Get(uri = "/stats", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Views, impressions, clicks and CTR per step over a window")
   @ApiResponse(responseCode = "200", description = "One point per step, oldest first, empty steps included")
-  Responses.Stats stats(
+  HttpResponse<Responses.Stats> stats(
+      HttpRequest<?> request,
       @PathVariable String adv,
       @QueryValue(defaultValue = "24h") String window,
       @Nullable @QueryValue String step,
       @Nullable @QueryValue String at) {
-    return queries.stats(adv, window, step, at);
+    return cast(queries.stats(request, adv, window, step, at));
   }
 
   @Get(uri = "/history", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Top products and top CTR of each of the last days (UTC), today last")
   @ApiResponse(responseCode = "200", description = "One entry per day")
-  Responses.History history(
+  HttpResponse<Responses.History> history(
+      HttpRequest<?> request,
       @PathVariable String adv,
       @QueryValue(defaultValue = "7") int days,
       @QueryValue(defaultValue = "10") int n) {
-    return queries.history(adv, days, n);
+    return cast(queries.history(request, adv, days, n));
+  }
+
+  /**
+   * The declared type documents the body in the OpenAPI spec; a forwarded answer carries the same
+   * JSON as bytes from the owning instance.
+   */
+  @SuppressWarnings("unchecked")
+  static <T> HttpResponse<T> cast(HttpResponse<?> response) {
+    return (HttpResponse<T>) response;
   }
 }

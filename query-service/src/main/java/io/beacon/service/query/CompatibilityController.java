@@ -2,6 +2,8 @@ package io.beacon.service.query;
 
 import io.beacon.service.problem.ProblemException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -29,7 +31,8 @@ class CompatibilityController {
 
   @Get(uri = "/recommendations/{adv}/{model}", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Same as /v1/advertisers/{adv}/recommendations; model is TopProducts or TopCTR")
-  Responses.Recommendations recommendations(
+  HttpResponse<Responses.Recommendations> recommendations(
+      HttpRequest<?> request,
       @PathVariable String adv,
       @PathVariable String model,
       @QueryValue(defaultValue = "1h") String window,
@@ -40,7 +43,7 @@ class CompatibilityController {
       case "TopCTR" -> "top-ctr";
       default -> throw ProblemException.invalid("model", "must be TopProducts or TopCTR; was '" + model + "'");
     };
-    return queries.recommendations(adv, v1Model, window, n, at);
+    return AdvertiserQueryController.cast(queries.recommendations(request, adv, v1Model, window, n, at));
   }
 
   @Get(uri = "/stats/", produces = MediaType.APPLICATION_JSON)
@@ -51,10 +54,11 @@ class CompatibilityController {
 
   @Get(uri = "/history/{adv}/", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Same as /v1/advertisers/{adv}/history")
-  Responses.History history(
+  HttpResponse<Responses.History> history(
+      HttpRequest<?> request,
       @PathVariable String adv,
       @QueryValue(defaultValue = "7") int days,
       @QueryValue(defaultValue = "10") int n) {
-    return queries.history(adv, days, n);
+    return AdvertiserQueryController.cast(queries.history(request, adv, days, n));
   }
 }

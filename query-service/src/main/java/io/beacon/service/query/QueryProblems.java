@@ -9,7 +9,7 @@ import java.util.List;
 public final class QueryProblems {
 
   /** Seconds a client should wait before asking again when state is not queryable yet. */
-  static final int RETRY_AFTER_SECONDS = 1;
+  public static final int RETRY_AFTER_SECONDS = 1;
 
   private QueryProblems() {}
 
@@ -29,7 +29,7 @@ public final class QueryProblems {
     }
     QueryResult.Elsewhere<T> elsewhere = (QueryResult.Elsewhere<T>) result;
     // A single instance owns every partition; several instances route before asking (issue 3).
-    throw ProblemException.unavailable("the key is owned by " + elsewhere.host() + ":" + elsewhere.port()
+    throw ProblemException.unavailable("the key is owned by " + elsewhere.active()
         + " and this instance does not forward", RETRY_AFTER_SECONDS);
   }
 }

@@ -12,7 +12,11 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON bodies of the query API; field names follow the Avro schema (snake_case). */
+/**
+ * The JSON bodies of the query API; field names follow the Avro schema (snake_case). {@code lag}
+ * is how many records the copy of the state that answered was behind: 0 from an up-to-date active
+ * copy, more from a standby answering while the active copy is unavailable.
+ */
 final class Responses {
 
   private Responses() {}
@@ -32,9 +36,9 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Recommendations(String advertiserId, String model, Window window, List<Item> items) {
-    static Recommendations of(Ranking r) {
-      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()));
+  record Recommendations(String advertiserId, String model, Window window, List<Item> items, long lag) {
+    static Recommendations of(Ranking r, long lag) {
+      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()), lag);
     }
   }
 
@@ -46,10 +50,10 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Stats(String advertiserId, Window window, String step, List<Point> points) {
-    static Stats of(StatsSeries s) {
+  record Stats(String advertiserId, Window window, String step, List<Point> points, long lag) {
+    static Stats of(StatsSeries s, long lag) {
       return new Stats(s.advertiserId(), new Window(s.start(), s.end()), WindowParam.nameOf(s.step()),
-          s.points().stream().map(Point::of).toList());
+          s.points().stream().map(Point::of).toList(), lag);
     }
   }
 
@@ -61,11 +65,20 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record History(String advertiserId, List<Day> days) {}
+  record History(String advertiserId, List<Day> days, long lag) {}
 
   @Serdeable(naming = SnakeCaseStrategy.class)
   record Events(long accepted, Map<String, Long> rejected) {}
 
+  /**
+   * @param instances instances whose totals are included
+   * @param missingInstances instances that hold partitions but did not answer: the totals lack their share
+   */
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record GlobalStats(Events events, long activeAdvertisers, int instances, String streamsState, Long lag) {}
+  record GlobalStats(Events events, long activeAdvertisers, int instances, String streamsState, Long lag,
+      List<String> missingInstances) {}
+
+  /** One instance's share of the totals, as instances exchange them. */
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record LocalTotals(String instance, long accepted, Map<String, Long> rejected, String streamsState, long lag) {}
 }

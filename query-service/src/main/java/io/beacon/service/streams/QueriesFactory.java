@@ -1,5 +1,6 @@
 package io.beacon.service.streams;
 
+import io.beacon.service.config.ClusterSettings;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.KafkaStreamsStateSource;
@@ -12,8 +13,13 @@ import java.time.Clock;
 public class QueriesFactory {
 
   @Singleton
-  BeaconQueries beaconQueries(StreamsRunner runner, BeaconConfig config) {
-    // A single instance answers every key itself; routing across instances sets application.server.
-    return new BeaconQueries(new KafkaStreamsStateSource(runner.streams(), null), config, Clock.systemUTC());
+  KafkaStreamsStateSource stateSource(StreamsRunner runner, ClusterSettings cluster) {
+    return new KafkaStreamsStateSource(runner.streams(), cluster.self().orElse(null));
+  }
+
+  /** Answers from the active copies on this instance only. */
+  @Singleton
+  BeaconQueries beaconQueries(KafkaStreamsStateSource source, BeaconConfig config) {
+    return new BeaconQueries(source, config, Clock.systemUTC());
   }
 }

@@ -1,6 +1,7 @@
 package io.beacon.service.streams;
 
 import io.beacon.service.config.BeaconSettings;
+import io.beacon.service.config.ClusterSettings;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,8 +9,10 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +30,15 @@ public class StreamsRunner implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
 
-  public StreamsRunner(BeaconConfig config, BeaconSettings settings, MeterRegistry registry) {
+  public StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry) {
     TopicInitializer.createMissing(config, settings.partitions(), settings.replicationFactor());
-    streams = new KafkaStreams(BeaconTopology.build(config), BeaconTopology.streamsProperties(config));
+    Properties props = BeaconTopology.streamsProperties(config);
+    cluster.self().ifPresent(self -> {
+      // Other instances find this one's partitions, and forward queries here, by this address.
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+      props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cluster.standbyReplicas());
+    });
+    streams = new KafkaStreams(BeaconTopology.build(config), props);
     streams.setStateListener((to, from) -> LOG.info("Kafka Streams {} -> {}", from, to));
     streams.setUncaughtExceptionHandler(e -> {
       // A failed thread is replaced; its tasks restart from the last commit, so nothing is lost

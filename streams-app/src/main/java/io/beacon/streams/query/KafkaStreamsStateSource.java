@@ -3,12 +3,14 @@ package io.beacon.streams.query;
 import io.beacon.avro.Advertiser;
 import io.beacon.streams.Counts;
 import io.beacon.streams.StoreNames;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -17,16 +19,57 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Reads the stores of a running {@link KafkaStreams} through interactive queries. An advertiser's
  * counts are on the partition its id hashes to (the events topic is keyed by advertiser id); when
  * another instance holds that partition the answer says which, so the caller can forward.
+ *
+ * <p>By default only the active, up-to-date copy answers. {@link #anyLocalCopy()} gives a view that
+ * also answers from a standby copy on this instance (KIP-535), which may lag behind: callers use
+ * it while the active copy is restoring or its instance is gone, and report {@link #lag(String)}.
  */
 public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   private final KafkaStreams streams;
   /** This instance's {@code application.server}, or null when it runs alone. */
   private final HostInfo self;
+  private final boolean staleAllowed;
 
   public KafkaStreamsStateSource(KafkaStreams streams, HostInfo self) {
+    this(streams, self, false);
+  }
+
+  private KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, boolean staleAllowed) {
     this.streams = streams;
     this.self = self;
+    this.staleAllowed = staleAllowed;
+  }
+
+  /** The same stores, read from an active or a standby copy on this instance. */
+  public KafkaStreamsStateSource anyLocalCopy() {
+    return new KafkaStreamsStateSource(streams, self, true);
+  }
+
+  /** Where the advertiser's partition lives now, or empty while no instance owns it. */
+  public Optional<Placement> placement(String advertiserId) {
+    KeyQueryMetadata metadata;
+    try {
+      metadata = streams.queryMetadataForKey(StoreNames.PRODUCT_COUNTS, advertiserId, Serdes.String().serializer());
+    } catch (IllegalStateException e) {
+      return Optional.empty();
+    }
+    if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Placement(metadata.partition(), address(metadata.activeHost()),
+        metadata.standbyHosts().stream().map(KafkaStreamsStateSource::address).sorted().toList()));
+  }
+
+  /** Records the local copy of the advertiser's partition is behind its changelog; 0 for a running active copy. */
+  public long lag(String advertiserId) {
+    Optional<Placement> placement = placement(advertiserId);
+    if (placement.isEmpty()) {
+      return 0;
+    }
+    var lags = streams.allLocalStorePartitionLags().get(StoreNames.PRODUCT_COUNTS);
+    LagInfo lag = lags == null ? null : lags.get(placement.get().partition());
+    return lag == null ? 0 : Math.max(0, lag.offsetLag());
   }
 
   @Override
@@ -39,20 +82,17 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
       // application.server: read across the local partitions, of which only the key's has rows.
       return local(advertiserId, null);
     }
-    KeyQueryMetadata metadata;
-    try {
-      metadata = streams.queryMetadataForKey(StoreNames.PRODUCT_COUNTS, advertiserId, Serdes.String().serializer());
-    } catch (IllegalStateException e) {
-      return new QueryResult.NotReady<>("partition metadata not available yet: " + e.getMessage());
-    }
-    if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+    Optional<Placement> placement = placement(advertiserId);
+    if (placement.isEmpty()) {
       return new QueryResult.NotReady<>("no instance owns the partition of advertiser " + advertiserId + " yet");
     }
-    HostInfo active = metadata.activeHost();
-    if (!self.equals(active)) {
-      return new QueryResult.Elsewhere<>(active.host(), active.port());
+    String me = address(self);
+    Placement where = placement.get();
+    boolean here = where.active().equals(me) || (staleAllowed && where.standbys().contains(me));
+    if (!here) {
+      return new QueryResult.Elsewhere<>(where.active(), where.standbys());
     }
-    return local(advertiserId, metadata.partition());
+    return local(advertiserId, where.partition());
   }
 
   private QueryResult<AdvertiserState> local(String advertiserId, Integer partition) {
@@ -64,6 +104,10 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("the state of advertiser " + advertiserId + " is not queryable here yet: " + e.getMessage());
     }
+  }
+
+  static String address(HostInfo host) {
+    return host.host() + ":" + host.port();
   }
 
   @Override
@@ -88,7 +132,8 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   /** The store on one partition, or across all local partitions when {@code partition} is null. */
   private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, Integer partition) {
-    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore())
-        .withPartition(partition));
+    StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition);
+    return streams.store(staleAllowed ? parameters.enableStaleStores() : parameters);
   }
 }

@@ -1,5 +1,6 @@
 package io.beacon.streams.query;
 
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -17,8 +18,8 @@ public sealed interface QueryResult<T> {
   /** The state that would answer is not queryable right now (starting, restoring, rebalancing). */
   record NotReady<T>(String reason) implements QueryResult<T> {}
 
-  /** Another instance owns the key; {@code host} and {@code port} are its {@code application.server}. */
-  record Elsewhere<T>(String host, int port) implements QueryResult<T> {}
+  /** Other instances hold the key: {@code active} and {@code standbys} as {@code host:port}. */
+  record Elsewhere<T>(String active, List<String> standbys) implements QueryResult<T> {}
 
   default <U> QueryResult<U> map(Function<T, U> f) {
     if (this instanceof Found<T> found) {

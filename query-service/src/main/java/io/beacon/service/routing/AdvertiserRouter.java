@@ -1,0 +1,120 @@
+package io.beacon.service.routing;
+
+import io.beacon.service.problem.ProblemException;
+import io.beacon.service.query.QueryProblems;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.KafkaStreamsStateSource;
+import io.beacon.streams.query.Placement;
+import io.beacon.streams.query.QueryResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * Answers a query about one advertiser from wherever its state is: this instance's active copy,
+ * the owner's (one forwarded hop), or, while the active copy restores or its instance is gone, a
+ * standby copy, whose answer says how far behind it is. Tries for a few seconds, backing off, then
+ * answers 503 with Retry-After; never 500 for "not here yet".
+ */
+@Singleton
+public final class AdvertiserRouter {
+
+  private static final long BUDGET_NANOS = 4_000_000_000L;
+  private static final long FIRST_BACKOFF_MS = 50;
+  private static final long MAX_BACKOFF_MS = 500;
+
+  private final BeaconQueries active;
+  private final BeaconQueries anyCopy;
+  private final KafkaStreamsStateSource source;
+  private final Peers peers;
+  private final MeterRegistry metrics;
+
+  AdvertiserRouter(BeaconQueries active, KafkaStreamsStateSource source, BeaconConfig config, Peers peers, MeterRegistry metrics) {
+    this.active = active;
+    this.anyCopy = new BeaconQueries(source.anyLocalCopy(), config, Clock.systemUTC());
+    this.source = source;
+    this.peers = peers;
+    this.metrics = metrics;
+  }
+
+  /**
+   * @param query the question, asked of a facade over the chosen copy
+   * @param body the JSON body for an answer and the lag of the copy that gave it
+   */
+  public <T> HttpResponse<?> answer(HttpRequest<?> request, String advertiserId,
+      Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
+    if (!peers.clustered()) {
+      return respond(body.apply(QueryProblems.answer(query.apply(active)), 0L), 0);
+    }
+    Optional<String> forwarded = peers.forwardedMode(request);
+    if (forwarded.isPresent()) {
+      // Asked by a peer: answer here or say why not; the peer does the retrying.
+      boolean standby = forwarded.get().equals("standby");
+      T value = QueryProblems.answer(query.apply(standby ? anyCopy : active));
+      long lag = standby ? source.lag(advertiserId) : 0;
+      return respond(body.apply(value, lag), lag);
+    }
+    long deadline = System.nanoTime() + BUDGET_NANOS;
+    long backoff = FIRST_BACKOFF_MS;
+    String why = "no instance owns the partition of advertiser " + advertiserId + " yet";
+    while (true) {
+      Optional<Placement> placement = source.placement(advertiserId);
+      if (placement.isPresent()) {
+        List<String> copies = new ArrayList<>();
+        copies.add(placement.get().active());
+        copies.addAll(placement.get().standbys());
+        for (int i = 0; i < copies.size(); i++) {
+          String host = copies.get(i);
+          boolean standby = i > 0;
+          if (host.equals(peers.self())) {
+            QueryResult<T> result = query.apply(standby ? anyCopy : active);
+            if (result instanceof QueryResult.Found<T> found) {
+              long lag = standby ? source.lag(advertiserId) : 0;
+              return respond(body.apply(found.value(), lag), lag);
+            }
+            if (result instanceof QueryResult.NotFound<T>) {
+              QueryProblems.answer(result); // throws the 404
+            }
+            why = result instanceof QueryResult.NotReady<T> notReady ? notReady.reason() : why;
+          } else {
+            Optional<MutableHttpResponse<byte[]>> answer = peers.forward(host, request, standby ? "standby" : "active");
+            if (answer.isPresent() && answer.get().code() < 500) {
+              metrics.counter("beacon.query.forwarded", "copy", standby ? "standby" : "active").increment();
+              return answer.get();
+            }
+            why = "instance " + host + (answer.isPresent() ? " answered " + answer.get().code() : " did not answer");
+          }
+        }
+      }
+      if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+        metrics.counter("beacon.query.unanswered").increment();
+        throw ProblemException.unavailable("no copy of advertiser " + advertiserId + "'s state could answer: " + why,
+            QueryProblems.RETRY_AFTER_SECONDS);
+      }
+      sleep(backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  private HttpResponse<?> respond(Object body, long lag) {
+    return HttpResponse.ok(body).header(Peers.INSTANCE, peers.self()).header(Peers.LAG, String.valueOf(lag));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProblemException.unavailable("interrupted while looking for the advertiser's state", QueryProblems.RETRY_AFTER_SECONDS);
+    }
+  }
+}
