@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.service.streams.StreamsRunner;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.CloseOptions;
 
 /**
  * One Beacon (topology and HTTP API) started against a test cluster with its own application id
@@ -68,11 +70,26 @@ final class BeaconUnderTest implements AutoCloseable {
     await("readiness UP", () -> get("/health/readiness").statusCode() == 200);
   }
 
+  /**
+   * Stops this instance as a crash would, as far as the others can tell: Kafka Streams stops
+   * without leaving the group (its partitions stay assigned until the session times out) and the
+   * HTTP server goes away.
+   */
+  void crash() {
+    app.getBean(StreamsRunner.class).streams().close(CloseOptions.timeout(Duration.ZERO)
+        .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+    app.getBean(EmbeddedServer.class).stop();
+  }
+
   @Override
   public void close() {
     if (app != null && app.isRunning()) {
       app.close();
     }
+  }
+
+  ApplicationContext app() {
+    return app;
   }
 
   String baseUrl() {

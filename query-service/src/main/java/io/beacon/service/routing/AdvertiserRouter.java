@@ -53,15 +53,15 @@ public final class AdvertiserRouter {
   public <T> HttpResponse<?> answer(HttpRequest<?> request, String advertiserId,
       Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
     if (!peers.clustered()) {
-      return respond(body.apply(QueryProblems.answer(query.apply(active)), 0L), 0);
+      return respond(body.apply(QueryProblems.answer(query.apply(active)), 0L), 0, false);
     }
     Optional<String> forwarded = peers.forwardedMode(request);
     if (forwarded.isPresent()) {
       // Asked by a peer: answer here or say why not; the peer does the retrying.
       boolean standby = forwarded.get().equals("standby");
-      T value = QueryProblems.answer(query.apply(standby ? anyCopy : active));
+      T value = QueryProblems.answer(notFoundIsNotFinal(query.apply(standby ? anyCopy : active), standby));
       long lag = standby ? source.lag(advertiserId) : 0;
-      return respond(body.apply(value, lag), lag);
+      return respond(body.apply(value, lag), lag, standby);
     }
     long deadline = System.nanoTime() + BUDGET_NANOS;
     long backoff = FIRST_BACKOFF_MS;
@@ -76,10 +76,10 @@ public final class AdvertiserRouter {
           String host = copies.get(i);
           boolean standby = i > 0;
           if (host.equals(peers.self())) {
-            QueryResult<T> result = query.apply(standby ? anyCopy : active);
+            QueryResult<T> result = notFoundIsNotFinal(query.apply(standby ? anyCopy : active), standby);
             if (result instanceof QueryResult.Found<T> found) {
               long lag = standby ? source.lag(advertiserId) : 0;
-              return respond(body.apply(found.value(), lag), lag);
+              return respond(body.apply(found.value(), lag), lag, standby);
             }
             if (result instanceof QueryResult.NotFound<T>) {
               QueryProblems.answer(result); // throws the 404
@@ -105,8 +105,21 @@ public final class AdvertiserRouter {
     }
   }
 
-  private HttpResponse<?> respond(Object body, long lag) {
-    return HttpResponse.ok(body).header(Peers.INSTANCE, peers.self()).header(Peers.LAG, String.valueOf(lag));
+  /**
+   * A standby copy may still be catching up, so its "no such advertiser" is not the last word:
+   * the next copy, or a later try, decides.
+   */
+  private static <T> QueryResult<T> notFoundIsNotFinal(QueryResult<T> result, boolean standby) {
+    return standby && result instanceof QueryResult.NotFound<T> notFound
+        ? new QueryResult.NotReady<>("the standby copy here has no data of it yet (" + notFound.reason() + ")")
+        : result;
+  }
+
+  private HttpResponse<?> respond(Object body, long lag, boolean standby) {
+    return HttpResponse.ok(body)
+        .header(Peers.INSTANCE, peers.self())
+        .header(Peers.COPY, standby ? "standby" : "active")
+        .header(Peers.LAG, String.valueOf(lag));
   }
 
   private static void sleep(long ms) {

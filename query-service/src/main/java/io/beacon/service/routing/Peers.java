@@ -28,9 +28,11 @@ public final class Peers {
   public static final String FORWARDED = "X-Beacon-Forwarded";
   /** On every query answer: the instance whose state answered. */
   public static final String INSTANCE = "X-Beacon-Instance";
+  /** On every query answer: {@code active} or {@code standby}, the copy of the state that answered. */
+  public static final String COPY = "X-Beacon-Copy";
   /** On every query answer: records the answering copy is behind; 0 for an up-to-date active copy. */
   public static final String LAG = "X-Beacon-Lag";
-  private static final List<String> PASSED_BACK = List.of("Content-Type", INSTANCE, LAG, "Retry-After");
+  private static final List<String> PASSED_BACK = List.of("Content-Type", INSTANCE, COPY, LAG, "Retry-After");
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
 

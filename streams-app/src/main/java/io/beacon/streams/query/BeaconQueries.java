@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -112,7 +113,7 @@ public final class BeaconQueries {
 
   /** Accepted and rejected events over the partitions this instance holds. */
   public QueryResult<Totals> localTotals() {
-    return source.localTotals().map(store -> {
+    return readable("event totals", () -> source.localTotals().map(store -> {
       long accepted = 0;
       Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
       for (RejectReason reason : RejectReason.values()) {
@@ -132,12 +133,12 @@ public final class BeaconQueries {
         }
       }
       return new Totals(accepted, rejected);
-    });
+    }));
   }
 
   /** Advertisers whose status is ACTIVE, from the global table. */
   public QueryResult<Long> activeAdvertisers() {
-    return source.advertisers().map(store -> {
+    return readable("the advertisers table", () -> source.advertisers().map(store -> {
       long active = 0;
       try (KeyValueIterator<String, Advertiser> all = store.all()) {
         while (all.hasNext()) {
@@ -148,7 +149,16 @@ public final class BeaconQueries {
         }
       }
       return active;
-    });
+    }));
+  }
+
+  /** Stores can move between opening and reading (a rebalance): that is "not ready", not an error. */
+  private static <T> QueryResult<T> readable(String what, Supplier<QueryResult<T>> read) {
+    try {
+      return read.get();
+    } catch (InvalidStateStoreException e) {
+      return new QueryResult.NotReady<>(what + " moved during the query: " + e.getMessage());
+    }
   }
 
   /** An advertiser by id from the global table, if registered. */
