@@ -14,6 +14,8 @@ import io.beacon.kafka.embedded.KafkaClusterExtension;
 import io.beacon.streams.BeaconTopics;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -208,6 +212,19 @@ class BeaconApiIT {
     HttpResponse<String> spec = get("/swagger/beacon-v1.yml");
     assertEquals(200, spec.statusCode());
     assertTrue(spec.body().contains("/v1/advertisers/{adv}/recommendations"));
+  }
+
+  @Test
+  @Order(5)
+  void shouldAnswerTheProbesTheDeploymentsUse() throws Exception {
+    String manifests = Files.readString(Path.of("../k8s/statefulset.yaml")) + Files.readString(Path.of("../Dockerfile"));
+    Matcher paths = Pattern.compile("(/health/[a-z]+)").matcher(manifests);
+    int probes = 0;
+    while (paths.find()) {
+      assertEquals(200, get(paths.group(1)).statusCode(), paths.group(1));
+      probes++;
+    }
+    assertTrue(probes >= 3, "readiness and liveness in k8s, readiness in the Dockerfile");
   }
 
   @Test
