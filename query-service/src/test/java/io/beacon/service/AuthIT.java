@@ -90,6 +90,18 @@ class AuthIT {
   }
 
   @Test
+  void aClientCannotPoseAsAPeer() throws Exception {
+    assertEquals(401, call("GET", "/internal/v1/totals", null, null).statusCode());
+    assertEquals(401, call("GET", "/internal/v1/totals", admin, null).statusCode(), "internal calls are for peers only");
+    HttpRequest forged = HttpRequest.newBuilder(URI.create(beacon.baseUrl() + "/v1/advertisers/rival/recommendations"))
+        .header("Authorization", "Bearer " + acme)
+        .header("X-Beacon-Forwarded", "active")
+        .header("X-Beacon-Peer-Secret", "a-guess-at-the-secret")
+        .GET().build();
+    assertEquals(403, HTTP.send(forged, HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  @Test
   void writesAndGlobalFiguresNeedAdmin() throws Exception {
     for (String key : new String[] {acme, dashboard}) {
       assertEquals(403, call("PUT", "/v1/advertisers/acme", key, "{\"name\": \"a\", \"status\": \"PAUSED\"}").statusCode());
@@ -153,6 +165,11 @@ class AuthIT {
     try (BeaconUnderTest missing = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.auth.keys-file", dir.resolve("absent").toString()))) {
       String message = BeaconUnderTest.messages(assertThrows(Exception.class, missing::start));
       assertTrue(message.contains("BEACON_AUTH_KEYS_FILE=" + dir.resolve("absent")), message);
+    }
+    try (BeaconUnderTest noPeerSecret = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of(
+        "beacon.auth.keys-file", keysFile.toString(), "beacon.cluster.application-server", "127.0.0.1:1"))) {
+      String message = BeaconUnderTest.messages(assertThrows(Exception.class, noPeerSecret::start));
+      assertTrue(message.contains("BEACON_PEER_SECRET is required"), message);
     }
     Path bad = Files.writeString(dir.resolve("bad-keys"), "garbage\n");
     try (BeaconUnderTest malformed = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.auth.keys-file", bad.toString()))) {

@@ -1,9 +1,9 @@
 package io.beacon.service.auth;
 
 import io.beacon.service.config.ClusterSettings;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.HttpRequest;
-import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * call is believed only when it comes from a peer: a client cannot skip its scopes by calling as if
  * it were one. Required when several instances run with auth on.
  */
-@Singleton
+@Context
 public final class PeerSecret {
 
   public static final String HEADER = "X-Beacon-Peer-Secret";

@@ -5,6 +5,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
@@ -13,6 +15,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 /** Bidders' and dashboards' questions about one advertiser, answered from local state. */
+// Queries may wait on another instance (forwarding, retries): keep them off the event loop.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/v1/advertisers/{adv}")
 @Tag(name = "Queries")
 class AdvertiserQueryController {

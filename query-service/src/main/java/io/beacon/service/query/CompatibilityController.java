@@ -6,6 +6,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
@@ -17,6 +19,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
  * {@code /stats/}, {@code /history/{adv}/}), answering exactly what the v1 routes answer, so a
  * client can move over by changing only the host.
  */
+// Queries may wait on another instance (forwarding, retries): keep them off the event loop.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller
 @Tag(name = "Batch-compatible")
 class CompatibilityController {

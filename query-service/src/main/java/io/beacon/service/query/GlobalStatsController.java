@@ -2,11 +2,15 @@ package io.beacon.service.query;
 
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.micronaut.http.annotation.Get;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-/** Totals over everything this instance counts. */
+/** Totals over every instance: what Beacon has counted and rejected. */
+// Queries may wait on another instance (forwarding, retries): keep them off the event loop.
+@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller("/v1/stats")
 @Tag(name = "Queries")
 class GlobalStatsController {
