@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.kafka.embedded.KafkaClusterExtension;
 import io.beacon.service.streams.StreamsRunner;
+import io.beacon.streams.query.KafkaStreamsStateSource;
+import io.beacon.streams.query.Placement;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -106,6 +108,14 @@ class ClusterIT {
       }
     }
     assertEquals(3, answering.size(), "every instance owns some advertisers: " + answering);
+    KafkaStreamsStateSource placements = first.app().getBean(KafkaStreamsStateSource.class);
+    Set<Integer> partitions = new HashSet<>();
+    for (int a = 0; a < ADVERTISERS; a++) {
+      Placement placement = placements.placement("adv-" + a).orElseThrow();
+      partitions.add(placement.partition());
+      assertEquals(1, placement.standbys().size(), "one standby per partition: " + placement);
+    }
+    assertEquals(6, partitions.size(), "the advertisers cover every partition");
 
     // Crash the third instance and keep asking the other two until its partitions have moved.
     BeaconUnderTest crashed = instances.get(2);
