@@ -33,7 +33,8 @@ public final class Peers {
   /** On every query answer: records the answering copy is behind; 0 for an up-to-date active copy. */
   public static final String LAG = "X-Beacon-Lag";
   private static final List<String> PASSED_BACK = List.of("Content-Type", INSTANCE, COPY, LAG, "Retry-After");
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  // A query answers in milliseconds; a peer silent for a second is treated as down, so a standby is tried.
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
 
   private final String self;
