@@ -150,6 +150,7 @@ class CollectorIT {
     assertProblem(beacon.send("POST", "/v1/events", "text/plain", ("[" + good + "]").getBytes(StandardCharsets.UTF_8)), 415, "text/plain");
     assertProblem(beacon.send("DELETE", "/v1/events", null, new byte[0]), 405, "DELETE");
     assertProblem(beacon.get("/v2/nothing-here"), 404, "unknown path");
+    assertEquals(200, beacon.send("HEAD", "/px?adv=shop-1&prod=p1", null, new byte[0]).statusCode(), "HEAD answers, records nothing");
     assertProblem(beacon.get("/v1/advertisers/shop-1/recommendations?n=many"), 400, "n=many");
 
     assertEquals(before, totalRecords(), "bad input reached Kafka");

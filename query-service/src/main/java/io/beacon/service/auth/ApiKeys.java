@@ -4,8 +4,8 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +33,7 @@ public final class ApiKeys {
 
   private final Path file;
   private volatile Map<String, ApiKey> keys = Map.of();
-  private volatile FileTime loadedVersion;
+  private volatile String loadedVersion;
   private volatile long lastCheck;
 
   ApiKeys(AuthSettings settings) {
@@ -85,20 +85,46 @@ public final class ApiKeys {
     }
     lastCheck = now;
     try {
-      if (!Files.getLastModifiedTime(file).equals(loadedVersion)) {
+      if (!version(file).equals(loadedVersion)) {
         reload();
         LOG.info("keys file {} changed: {} API keys now", file, keys.size());
       }
+    } catch (NoSuchFileException e) {
+      keys = Map.of(); // fail closed: a deleted keys file revokes every key
+      LOG.error("keys file {} is gone: every API key is refused until it is back", file);
     } catch (IOException | IllegalArgumentException e) {
-      // Keep the keys that worked rather than lock every client out; say so on every check.
-      LOG.error("keys file {} could not be reloaded, still using the {} keys read before: {}", file, keys.size(), e.getMessage());
+      // A broken edit must not lock every client out, nor keep a key its line no longer names.
+      keys = stillListed(keys, file);
+      LOG.error("keys file {} could not be reloaded ({}); keeping the {} earlier keys it still lists", file, e.getMessage(), keys.size());
     }
   }
 
   private synchronized void reload() throws IOException {
-    FileTime version = Files.getLastModifiedTime(file);
+    String version = version(file);
     keys = parse(Files.readAllLines(file));
     loadedVersion = version;
+  }
+
+  /** Modification time and size: two edits within one timestamp tick rarely keep the size too. */
+  private static String version(Path file) throws IOException {
+    return Files.getLastModifiedTime(file) + "/" + Files.size(file);
+  }
+
+  private static Map<String, ApiKey> stillListed(Map<String, ApiKey> keys, Path file) {
+    try {
+      Set<String> ids = new java.util.HashSet<>();
+      for (String line : Files.readAllLines(file)) {
+        String stripped = line.strip();
+        if (!stripped.startsWith("#") && !stripped.isEmpty()) {
+          ids.add(stripped.split("\\s+")[0]);
+        }
+      }
+      Map<String, ApiKey> kept = new HashMap<>(keys);
+      kept.keySet().retainAll(ids);
+      return Map.copyOf(kept);
+    } catch (IOException e) {
+      return Map.of();
+    }
   }
 
   /** @throws IllegalArgumentException naming the line that is wrong */

@@ -10,8 +10,8 @@ public final class KeysCommand {
   public static final String USAGE = """
       Usage: beacon keys mint --scope SCOPE [--scope SCOPE ...] [--name NAME]
 
-        --scope  advertiser:{id} (reads that advertiser), read:all (reads every advertiser),
-                 or admin (everything); repeat for several
+        --scope  advertiser:{id} (reads that advertiser, and sends its events when the collector
+                 wants keys), read:all (reads every advertiser), or admin (everything); repeat for several
         --name   a label for logs, e.g. the client's name (default: unnamed)
 
       Prints the key once, and the line to add to the keys file named by BEACON_AUTH_KEYS_FILE.

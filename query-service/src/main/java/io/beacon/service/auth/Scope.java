@@ -42,6 +42,11 @@ public sealed interface Scope {
       EventRules.idProblem(id).ifPresent(reason -> {
         throw new IllegalArgumentException("scope '" + text + "': advertiser id " + reason);
       });
+      // The keys file separates scopes with commas and fields with blanks, and # starts a comment:
+      // an id holding one could smuggle in another scope.
+      if (id.chars().anyMatch(c -> c == ',' || c == '#' || Character.isWhitespace(c))) {
+        throw new IllegalArgumentException("scope '" + text + "': an advertiser id in a key's scope may not contain ',', '#' or blanks");
+      }
       return new Advertiser(id);
     }
     throw new IllegalArgumentException("unknown scope '" + text + "'; scopes are advertiser:{id}, read:all, admin");

@@ -7,6 +7,7 @@ import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconTopics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -101,6 +102,9 @@ class EventController {
           + "Answers a 1×1 GIF that is never cached.")
   @Get("/px")
   HttpResponse<byte[]> pixel(HttpRequest<?> request) {
+    if (request.getMethod() == HttpMethod.HEAD) {
+      return gif(); // link checkers and prefetchers: no event
+    }
     List<FieldError> errors = new ArrayList<>();
     Map<String, Object> values = new HashMap<>();
     values.put("type", "view");
@@ -125,6 +129,10 @@ class EventController {
     }
     CallerKey.requireWriteFor(request, event.getAdvertiserId());
     write("pixel", List.of(event));
+    return gif();
+  }
+
+  private static HttpResponse<byte[]> gif() {
     return HttpResponse.ok(PIXEL)
         .contentType(MediaType.IMAGE_GIF_TYPE)
         .header("Cache-Control", "no-store, max-age=0");

@@ -70,7 +70,8 @@ final class KafkaWriter {
       LOG.warn("Kafka did not acknowledge {} records for topic {} (first key {}): {}", records.size(),
           records.get(0).topic(), records.get(0).key(), cause.toString());
       throw ProblemException.unavailable("Kafka did not acknowledge the write: " + cause.getMessage()
-          + ". Some records may have been written; resend them with the same ids", RETRY_AFTER_SECONDS);
+          + ". Some records may have been written. Resend with an event_id on every event (ids the collector minted"
+          + " are lost with this answer), and duplicates count once", RETRY_AFTER_SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProblemException.unavailable("interrupted while waiting for Kafka", RETRY_AFTER_SECONDS);

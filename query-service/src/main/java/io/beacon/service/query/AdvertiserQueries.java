@@ -4,6 +4,7 @@ import io.beacon.service.problem.ProblemException;
 import io.beacon.service.routing.AdvertiserRouter;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
+import io.beacon.streams.Resolution;
 import io.beacon.streams.query.HistoryDay;
 import io.beacon.streams.query.RankingModel;
 import io.micronaut.http.HttpRequest;
@@ -110,6 +111,10 @@ class AdvertiserQueries {
     }
     if (end.isAfter(now.plus(config.maxClockSkew()))) {
       throw ProblemException.invalid("at", "is in the future (" + at + ")");
+    }
+    if (end.isBefore(now.minusMillis(Resolution.longestRetentionMs()))) {
+      throw ProblemException.invalid("at", "is older than " + Resolution.longestRetentionMs() / 86_400_000L
+          + " days, the longest time counts are kept (" + at + ")");
     }
     return end;
   }

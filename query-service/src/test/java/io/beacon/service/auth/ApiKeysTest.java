@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micronaut.http.HttpMethod;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ApiKeysTest {
 
@@ -52,6 +55,29 @@ class ApiKeysTest {
   }
 
   @Test
+  void anAdvertiserIdCannotSmuggleAScopeIntoTheKeysFile() {
+    for (String scope : List.of("advertiser:acme,admin", "advertiser:a b", "advertiser:a#b")) {
+      assertThrows(IllegalArgumentException.class, () -> Scope.parse(scope), scope);
+    }
+  }
+
+  @Test
+  void aBrokenEditStillRevokesTheKeysItNoLongerListsAndADeletedFileRevokesAll(@TempDir Path dir) throws Exception {
+    ApiKey.Minted keep = ApiKey.mint("keep", List.of(new Scope.Admin()));
+    ApiKey.Minted drop = ApiKey.mint("drop", List.of(new Scope.Admin()));
+    Path file = Files.writeString(dir.resolve("keys"), keep.line() + "\n" + drop.line() + "\n");
+    ApiKeys keys = new ApiKeys(new AuthSettings(file.toString(), true, false));
+    assertTrue(keys.authenticate(drop.key()).isPresent());
+    Files.writeString(file, keep.line() + "\nthis line is broken\n");
+    Thread.sleep(1100); // the file is looked at once a second
+    assertTrue(keys.authenticate(drop.key()).isEmpty(), "the removed key must be refused");
+    assertTrue(keys.authenticate(keep.key()).isPresent(), "a broken line must not lock out the others");
+    Files.delete(file);
+    Thread.sleep(1100);
+    assertTrue(keys.authenticate(keep.key()).isEmpty(), "without the file, no key is valid");
+  }
+
+  @Test
   void routesNeedWhatTheIssueSays() {
     assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/v1/advertisers/{adv}/recommendations", "acme"),
         RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/acme/recommendations"));
@@ -77,5 +103,6 @@ class ApiKeysTest {
     }
     assertFalse(limiter.tryAcquire("c1"));
     assertTrue(limiter.tryAcquire("c2"), "clients have their own buckets");
+    assertThrows(IllegalArgumentException.class, () -> new RateLimiter(0.5), "a limit below 1 would refuse everything");
   }
 }

@@ -3,6 +3,7 @@ package io.beacon.streams.query;
 import io.beacon.avro.Advertiser;
 import io.beacon.streams.Counts;
 import io.beacon.streams.StoreNames;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -10,6 +11,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -30,20 +32,30 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   /** This instance's {@code application.server}, or null when it runs alone. */
   private final HostInfo self;
   private final boolean staleAllowed;
+  private final LagCache lagCache;
 
-  public KafkaStreamsStateSource(KafkaStreams streams, HostInfo self) {
-    this(streams, self, false);
+  private static final long LAG_REFRESH_NANOS = 1_000_000_000L;
+
+  /** The last lags fetched, shared by the active-only and any-copy views of one instance. */
+  private static final class LagCache {
+    Map<Integer, LagInfo> lags = Map.of();
+    long fetchedAt;
   }
 
-  private KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, boolean staleAllowed) {
+  public KafkaStreamsStateSource(KafkaStreams streams, HostInfo self) {
+    this(streams, self, false, new LagCache());
+  }
+
+  private KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, boolean staleAllowed, LagCache lagCache) {
     this.streams = streams;
     this.self = self;
     this.staleAllowed = staleAllowed;
+    this.lagCache = lagCache;
   }
 
   /** The same stores, read from an active or a standby copy on this instance. */
   public KafkaStreamsStateSource anyLocalCopy() {
-    return new KafkaStreamsStateSource(streams, self, true);
+    return new KafkaStreamsStateSource(streams, self, true, lagCache);
   }
 
   /** Where the advertiser's partition lives now, or empty while no instance owns it. */
@@ -61,15 +73,33 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
         metadata.standbyHosts().stream().map(KafkaStreamsStateSource::address).sorted().toList()));
   }
 
-  /** Records the local copy of the advertiser's partition is behind its changelog; 0 for a running active copy. */
+  /**
+   * Records the local copy of the advertiser's partition is behind its changelog, or -1 when that
+   * cannot be known now. Lags come from the brokers, so they are fetched at most once a second.
+   */
   public long lag(String advertiserId) {
     Optional<Placement> placement = placement(advertiserId);
     if (placement.isEmpty()) {
-      return 0;
+      return -1;
     }
-    var lags = streams.allLocalStorePartitionLags().get(StoreNames.PRODUCT_COUNTS);
-    LagInfo lag = lags == null ? null : lags.get(placement.get().partition());
-    return lag == null ? 0 : Math.max(0, lag.offsetLag());
+    Map<Integer, LagInfo> lags = lags();
+    LagInfo lag = lags.get(placement.get().partition());
+    return lag == null ? -1 : Math.max(0, lag.offsetLag());
+  }
+
+  private Map<Integer, LagInfo> lags() {
+    synchronized (lagCache) {
+      long now = System.nanoTime();
+      if (lagCache.fetchedAt == 0 || now - lagCache.fetchedAt > LAG_REFRESH_NANOS) {
+        try {
+          lagCache.lags = streams.allLocalStorePartitionLags().getOrDefault(StoreNames.PRODUCT_COUNTS, Map.of());
+        } catch (StreamsException e) {
+          lagCache.lags = Map.of(); // the brokers did not say: lags unknown until the next try
+        }
+        lagCache.fetchedAt = now;
+      }
+      return lagCache.lags;
+    }
   }
 
   @Override
