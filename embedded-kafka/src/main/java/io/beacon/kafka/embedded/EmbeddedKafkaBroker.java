@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-  private static final String HOST = "127.0.0.1";
+  static final String HOST = "127.0.0.1";
   private static final int NODE_ID = 1;
 
   /** A SCRAM-SHA-512 user the broker is formatted with, for clients of a SASL listener. */
@@ -65,14 +65,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // The controller listener is internal to this process, and with a static voter set its
     // address is read from configuration at every start, so any free port will do.
     int controllerPort = freePort();
-    Path logDir = dataDir.toAbsolutePath();
-    Properties config = config(logDir, port, controllerPort);
+    Properties config = config(dataDir.toAbsolutePath(), NODE_ID, port, controllerPort, NODE_ID + "@" + HOST + ":" + controllerPort);
     if (user != null) {
       secure(config, port, freePort(), controllerPort);
     }
+    return run(dataDir.toAbsolutePath(), config, Uuid.randomUuid().toString(), user, port);
+  }
+
+  /** Formats {@code logDir} for {@code clusterId} unless an earlier start did, and starts the node. */
+  static EmbeddedKafkaBroker run(Path logDir, Properties config, String clusterId, ScramUser user, int port) {
     try {
       Files.createDirectories(logDir);
-      formatIfNew(logDir, config, user);
+      formatIfNew(logDir, config, clusterId, user);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka data directory " + logDir, e);
     }
@@ -108,11 +112,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     LOG.info("Embedded Kafka broker on {}:{} stopped", HOST, port);
   }
 
-  private static Properties config(Path logDir, int port, int controllerPort) {
+  /** One combined controller and broker; {@code voters} is the static quorum, {@code id@host:port,...}. */
+  static Properties config(Path logDir, int nodeId, int port, int controllerPort, String voters) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", String.valueOf(NODE_ID));
-    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("node.id", String.valueOf(nodeId));
+    p.put("controller.quorum.voters", voters);
     p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -142,13 +147,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Writes {@code meta.properties} and the bootstrap metadata (with the SCRAM user) unless an earlier start did. */
-  private static void formatIfNew(Path logDir, Properties config, ScramUser user) throws IOException {
+  private static void formatIfNew(Path logDir, Properties config, String clusterId, ScramUser user) throws IOException {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return;
     }
     Path file = Files.createTempFile("beacon-kafka-format", ".properties");
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    String clusterId = Uuid.randomUuid().toString();
     int exit;
     try {
       try (OutputStream out = Files.newOutputStream(file)) {
@@ -169,7 +173,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     LOG.info("Formatted Kafka data directory {} for cluster {}", logDir, clusterId);
   }
 
-  private static void requireFree(int port, String option) {
+  static void requireFree(int port, String option) {
     try (ServerSocket socket = new ServerSocket()) {
       // As Kafka binds: connections of a previous run in TIME_WAIT do not make the port busy.
       socket.setReuseAddress(true);
