@@ -17,7 +17,7 @@ public final class LoadGen {
   static final String USAGE = """
       Usage:
         loadgen run    (--kafka HOST:PORT | --http URL) [--url URL] [--events N] [--advertisers N]
-                       [--products N] [--seed N] [--truth FILE] [--api-key KEY] [--topic-prefix P]
+                       [--products N] [--seed N] [--rate N] [--truth FILE] [--api-key KEY] [--topic-prefix P]
         loadgen verify --url URL --truth FILE [--api-key KEY] [--timeout SECONDS]
 
       run     sends a seeded, repeatable stream: views and impressions with Zipf product popularity,
@@ -26,6 +26,7 @@ public final class LoadGen {
               advertiser and garbage bytes. Writes the exact expected counts to --truth
               (default truth.json). --url (Beacon's HTTP address) lets it wait until the advertisers
               it registers are visible before sending events.
+              --rate caps events per second (default: as fast as possible).
               Defaults: --events 100000 --advertisers 20 --products 50 --seed 1 --topic-prefix beacon.
       verify  waits until Beacon has processed every record, then compares totals, every top-products
               list and every minute of stats with the truth; exits 1 on any difference.
@@ -84,10 +85,15 @@ public final class LoadGen {
         : new HttpSink(o.get("http"), o.get("api-key"))) {
       register(plan, sink, o.get("url"), o.get("api-key"), err);
       Progress progress = new Progress(plan.events(), err);
+      Pacer pacer = new Pacer(number(o, "rate", 0));
       long[] primary = {0};
       new TrafficGenerator(plan).generate(planned -> {
         try {
+          pacer.tick();
           sink.send(planned);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted after " + truth.sent + " records", e);
         } catch (Exception e) {
           throw new IllegalStateException("sending failed after " + truth.sent + " records: " + e.getMessage(), e);
         }

@@ -36,14 +36,21 @@ public final class Verifier {
   public void awaitProcessed(GroundTruth truth, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long expected = truth.accepted + truth.rejectedTotal();
+    String lastProblem = "";
     while (true) {
-      JsonNode stats = getOrNull("/v1/stats");
+      JsonNode stats;
+      try {
+        stats = get("/v1/stats");
+      } catch (IOException e) {
+        stats = null;
+        lastProblem = e.getMessage();
+      }
       if (stats != null && processed(stats) >= expected && stats.path("missing_instances").isEmpty()) {
         return;
       }
       if (System.nanoTime() > deadline) {
         throw new IOException("Beacon processed " + (stats == null ? "?" : processed(stats)) + " of " + expected
-            + " records within " + timeout.toSeconds() + " s");
+            + " records within " + timeout.toSeconds() + " s" + (stats == null ? "; last answer: " + lastProblem : "; last: " + stats));
       }
       Thread.sleep(500);
     }
@@ -121,14 +128,6 @@ public final class Verifier {
       total += count.asLong();
     }
     return total;
-  }
-
-  private JsonNode getOrNull(String path) throws InterruptedException {
-    try {
-      return get(path);
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {

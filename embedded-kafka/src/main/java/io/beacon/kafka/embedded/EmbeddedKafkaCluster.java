@@ -118,10 +118,26 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
   }
 
+  /** Stops every node at once: one by one, the last would wait for a quorum that is gone. */
   @Override
   public synchronized void close() {
+    List<Thread> stopping = new ArrayList<>();
     for (int i = 0; i < nodes.length; i++) {
-      stop(i);
+      EmbeddedKafkaBroker node = nodes[i];
+      nodes[i] = null;
+      if (node != null) {
+        Thread thread = new Thread(node::close, "kafka-node-" + (i + 1) + "-stop");
+        thread.start();
+        stopping.add(thread);
+      }
+    }
+    for (Thread thread : stopping) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 }

@@ -16,6 +16,7 @@ public record BeaconSettings(
     @Nullable Duration grace,
     @Nullable Duration dedupWindow,
     @Nullable Duration maxClockSkew,
+    @Nullable Duration sessionTimeout,
     Ctr ctr,
     RocksDb rocksdb) {
 

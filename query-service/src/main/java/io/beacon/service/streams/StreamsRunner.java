@@ -10,6 +10,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,6 +34,9 @@ public class StreamsRunner implements AutoCloseable {
   public StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry) {
     TopicInitializer.createMissing(config, settings.partitions(), settings.replicationFactor());
     Properties props = BeaconTopology.streamsProperties(config);
+    if (settings.sessionTimeout() != null) {
+      props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) settings.sessionTimeout().toMillis());
+    }
     cluster.self().ifPresent(self -> {
       // Other instances find this one's partitions, and forward queries here, by this address.
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
