@@ -152,6 +152,10 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   @Override
   public QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals() {
+    if (streams.state() == KafkaStreams.State.RUNNING
+        && streams.metadataForLocalThreads().stream().allMatch(thread -> thread.activeTasks().isEmpty())) {
+      return new QueryResult.Found<>(new EmptyStore<>());
+    }
     try {
       return new QueryResult.Found<>(streams.store(
           StoreQueryParameters.fromNameAndType(StoreNames.EVENT_TOTALS, QueryableStoreTypes.<String, Long>keyValueStore())));
