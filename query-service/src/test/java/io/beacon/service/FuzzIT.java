@@ -69,11 +69,17 @@ class FuzzIT {
     long productsWritten = 0;
     int rejected = 0;
     Random random = new Random(SEED);
+    String previous = "";
     for (int i = 0; i < CASES; i++) {
       Case c = generate(random);
-      HttpResponse<String> response = beacon.send(c.method, c.path, c.body == null ? null : "application/json",
-          c.body == null ? new byte[0] : c.body);
       String what = "case " + i + " (seed " + SEED + "): " + c.method + " " + c.path + " " + (c.body == null ? "" : new String(c.body, StandardCharsets.UTF_8));
+      HttpResponse<String> response;
+      try {
+        response = beacon.send(c.method, c.path, c.body == null ? null : "application/json", c.body == null ? new byte[0] : c.body);
+      } catch (java.io.IOException e) {
+        throw new AssertionError(what + " got no answer: " + e.getMessage() + "; the case before: " + previous, e);
+      }
+      previous = what + " -> " + response.statusCode() + " " + response.headers().map();
       assertTrue(response.statusCode() < 500, what + " answered " + response.statusCode() + " " + response.body());
       if (response.statusCode() >= 400) {
         rejected++;
@@ -127,22 +133,27 @@ class FuzzIT {
 
   /** A JSON object of the given fields with good values, then broken in one or two places. */
   static byte[] objectBody(Random r, String[] fields, String[] good) {
-    List<String> members = new ArrayList<>();
-    for (int f = 0; f < fields.length; f++) {
-      members.add("\"" + fields[f] + "\": " + good[f]);
-    }
+    List<String> names = new ArrayList<>(List.of(fields));
+    List<String> values = new ArrayList<>(List.of(good));
     int mutations = 1 + r.nextInt(2);
-    for (int m = 0; m < mutations; m++) {
-      int f = r.nextInt(members.size());
+    for (int m = 0; m < mutations && !names.isEmpty(); m++) {
+      int f = r.nextInt(names.size());
       switch (r.nextInt(4)) {
-        case 0 -> members.set(f, "\"" + fields[f] + "\": " + NASTY_JSON.get(r.nextInt(NASTY_JSON.size())));
-        case 1 -> members.set(f, "\"" + fields[f] + "\": " + quote(NASTY.get(r.nextInt(NASTY.size()))));
-        case 2 -> members.remove(f);
-        default -> members.add("\"" + (r.nextBoolean() ? "unknown_field" : fields[f].toUpperCase()) + "\": 1");
+        case 0 -> values.set(f, NASTY_JSON.get(r.nextInt(NASTY_JSON.size())));
+        case 1 -> values.set(f, quote(NASTY.get(r.nextInt(NASTY.size()))));
+        case 2 -> {
+          names.remove(f);
+          values.remove(f);
+        }
+        default -> {
+          names.add(r.nextBoolean() ? "unknown_field" : names.get(f).toUpperCase());
+          values.add("1");
+        }
       }
-      if (members.isEmpty()) {
-        break;
-      }
+    }
+    List<String> members = new ArrayList<>();
+    for (int f = 0; f < names.size(); f++) {
+      members.add("\"" + names.get(f) + "\": " + values.get(f));
     }
     return mangle(r, "{" + String.join(", ", members) + "}");
   }

@@ -97,12 +97,9 @@ class KafkaBadInputIT {
     BeaconUnderTest.await("the valid event after them is counted",
         () -> beacon.json("/v1/advertisers/kb/recommendations?window=1h").at("/items/0/views").asLong() == 1);
 
-    Matcher dropped = Pattern.compile("kafka_stream_task_dropped_records_total\\{[^}]*} ([0-9.E]+)").matcher(beacon.get("/prometheus").body());
-    double total = 0;
-    while (dropped.find()) {
-      total += Double.parseDouble(dropped.group(1));
-    }
-    assertEquals(bad.size(), total, 0.0, "dead-lettered records are counted in kafka_stream_task_dropped_records_total");
+    Matcher counted = Pattern.compile("beacon_events_dead_lettered_total(\\{[^}]*})? ([0-9.E]+)").matcher(beacon.get("/prometheus").body());
+    assertTrue(counted.find(), "metric beacon_events_dead_lettered_total");
+    assertEquals(bad.size(), Double.parseDouble(counted.group(2)), 0.0, "dead-lettered records are counted");
   }
 
   static AdEvent event(String id) {

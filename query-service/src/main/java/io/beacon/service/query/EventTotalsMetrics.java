@@ -4,6 +4,8 @@ import io.beacon.streams.RejectReason;
 import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.QueryResult;
 import io.beacon.streams.query.Totals;
+import io.beacon.streams.internals.DeadLetterHandler;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -22,6 +24,9 @@ class EventTotalsMetrics {
     for (RejectReason reason : RejectReason.values()) {
       gauge(registry, queries, "rejected", reason.name(), totals -> totals.rejected().get(reason));
     }
+    FunctionCounter.builder("beacon.events.dead.lettered", DeadLetterHandler.class, c -> DeadLetterHandler.deadLettered())
+        .description("Unreadable records this process sent to the dead-letter topic since it started")
+        .register(registry);
   }
 
   private static void gauge(MeterRegistry registry, BeaconQueries queries, String outcome, String reason, ToDoubleFunction<Totals> value) {

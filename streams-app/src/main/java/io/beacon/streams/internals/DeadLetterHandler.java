@@ -2,6 +2,7 @@ package io.beacon.streams.internals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +27,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   public static final String SOURCE_HEADER = "beacon.dlq.source";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+  /** Kafka Streams creates handlers itself, so the count of this process is kept here for metrics. */
+  private static final AtomicLong DEAD_LETTERED = new AtomicLong();
   private String topic;
 
   @Override
@@ -37,6 +40,11 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     topic = configured.toString();
   }
 
+  /** Records sent to the dead-letter topic by this process since it started (a transaction may still abort). */
+  public static long deadLettered() {
+    return DEAD_LETTERED.get();
+  }
+
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     String source = record.topic() + "-" + record.partition() + "@" + record.offset();
@@ -45,6 +53,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     headers.add(REASON_HEADER, String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
     headers.add(EXCEPTION_HEADER, exception.getClass().getName().getBytes(StandardCharsets.UTF_8));
     headers.add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+    DEAD_LETTERED.incrementAndGet();
     return Response.resume(List.of(new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(), headers)));
   }
 }
