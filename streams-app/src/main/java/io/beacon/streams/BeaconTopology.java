@@ -1,6 +1,5 @@
 package io.beacon.streams;
 
-import io.beacon.avro.AdEvent;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.internals.AdEventTimestampExtractor;
 import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;

@@ -34,8 +34,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The event collector: batches of JSON events from servers, and a tracking pixel for browsers.
- * A request is written whole or not at all: any bad event rejects the batch with every error
- * listed, and nothing reaches Kafka.
+ * A request is checked whole before anything is written: any bad event rejects the batch with
+ * every error listed, and nothing reaches Kafka.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
