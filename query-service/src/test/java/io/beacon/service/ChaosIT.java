@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * with its reason, and every garbage record on the dead-letter topic.
  *
  * <p>Short form in {@code mvn verify}; the long form is
- * {@code mvn -pl query-service -am verify -Dit.test=ChaosIT -Dchaos.events=1000000} (see RELIABILITY.md).
+ * {@code mvn -pl query-service -am verify -Dit.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
+ * -Dchaos.events=1000000 -Dchaos.rate=5000} (see RELIABILITY.md).
  */
 @Tag("integration")
 class ChaosIT {
