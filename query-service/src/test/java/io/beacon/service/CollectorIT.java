@@ -151,6 +151,11 @@ class CollectorIT {
     assertProblem(beacon.get("/v2/nothing-here"), 404, "unknown path");
     assertEquals(200, beacon.send("HEAD", "/px?adv=shop-1&prod=p1", null, new byte[0]).statusCode(), "HEAD answers, records nothing");
     assertProblem(beacon.get("/v1/advertisers/shop-1/recommendations?n=many"), 400, "n=many");
+    // Over the 8 KiB request line the server answers 413 and closes the connection: a client of its own.
+    HttpResponse<String> longLine = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(beacon.baseUrl() + "/v1/advertisers/" + "x".repeat(9000) + "/stats")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertProblem(longLine, 413, "request line over 8 KiB");
 
     assertEquals(before, totalRecords(), "bad input reached Kafka");
     assertEquals(200, beacon.get("/v1/stats").statusCode(), "the server keeps serving");
