@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -86,7 +85,7 @@ class CatalogController {
     pathId("adv", adv, errors);
     FieldValues fields = JsonBodies.object(json.parse(body), "", Set.of("name", "status"), errors);
     String name = fields.text("name", true, MAX_NAME);
-    AdvertiserStatus status = status(fields);
+    AdvertiserStatus status = fields.oneOf("status", AdvertiserStatus.class, "ACTIVE, PAUSED, INACTIVE");
     if (!errors.isEmpty()) {
       throw ProblemException.invalid(errors);
     }
@@ -132,18 +131,5 @@ class CatalogController {
 
   private static void pathId(String name, String value, List<FieldError> errors) {
     EventRules.idProblem(value).ifPresent(reason -> errors.add(new FieldError(name, reason)));
-  }
-
-  private static AdvertiserStatus status(FieldValues fields) {
-    String status = fields.string("status", true);
-    if (status == null) {
-      return null;
-    }
-    try {
-      return AdvertiserStatus.valueOf(status.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      fields.error("status", "must be one of ACTIVE, PAUSED, INACTIVE; was '" + EventParser.abbreviate(status) + "'");
-      return null;
-    }
   }
 }

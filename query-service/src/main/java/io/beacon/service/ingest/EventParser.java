@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -46,7 +45,7 @@ final class EventParser {
     Instant now = clock.instant();
     int errorsBefore = fields.errorCount();
     String eventId = fields.id("event_id", false);
-    EventType type = type(fields);
+    EventType type = fields.oneOf("type", EventType.class, "view, impression, click");
     Instant eventTime = eventTime(fields, now);
     String advertiserId = fields.id("advertiser_id", true);
     String productId = fields.id("product_id", true);
@@ -66,19 +65,6 @@ final class EventParser {
         .setCampaignId(campaignId)
         .setPlacement(placement)
         .build();
-  }
-
-  private static EventType type(FieldValues fields) {
-    String type = fields.string("type", true);
-    if (type == null) {
-      return null;
-    }
-    try {
-      return EventType.valueOf(type.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      fields.error("type", "must be one of view, impression, click; was '" + abbreviate(type) + "'");
-      return null;
-    }
   }
 
   /** ISO-8601 with an offset, or epoch milliseconds as a number or a string of digits. */
@@ -101,10 +87,10 @@ final class EventParser {
       }
     } catch (DateTimeParseException | NumberFormatException e) {
       fields.error("event_time", "must be an ISO-8601 time such as 2026-11-23T10:15:30Z or epoch milliseconds; was '"
-          + abbreviate(raw.toString()) + "'");
+          + FieldValues.abbreviate(raw.toString()) + "'");
       return null;
     } catch (DateTimeException | ArithmeticException e) {
-      fields.error("event_time", "is out of range: " + abbreviate(raw.toString()));
+      fields.error("event_time", "is out of range: " + FieldValues.abbreviate(raw.toString()));
       return null;
     }
     var problem = EventRules.timeProblem(time, now, config);
@@ -112,8 +98,4 @@ final class EventParser {
     return problem.isPresent() ? null : time;
   }
 
-  /** Echoes client input in an error without letting a huge value flood it. */
-  static String abbreviate(String value) {
-    return value.length() <= 64 ? value : value.substring(0, 64) + "…";
-  }
 }

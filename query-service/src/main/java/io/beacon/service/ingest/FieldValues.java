@@ -3,6 +3,7 @@ package io.beacon.service.ingest;
 import io.beacon.service.problem.FieldError;
 import io.beacon.streams.EventRules;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -95,6 +96,25 @@ final class FieldValues {
       }
     }
     return value;
+  }
+
+  /** One of {@code type}'s constants, named in any case; {@code names} lists them for the error. */
+  <E extends Enum<E>> E oneOf(String field, Class<E> type, String names) {
+    String value = string(field, true);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      error(field, "must be one of " + names + "; was '" + abbreviate(value) + "'");
+      return null;
+    }
+  }
+
+  /** Echoes client input in an error without letting a huge value flood it. */
+  static String abbreviate(String value) {
+    return value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 
   /** A finite number in {@code [min, max]}, or null. */
