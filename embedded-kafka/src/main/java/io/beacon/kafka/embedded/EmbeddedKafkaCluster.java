@@ -43,29 +43,15 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
     EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(dataDir, size);
     // Every voter must be up before any node's startup finishes: start them side by side.
-    List<Thread> starting = new ArrayList<>();
-    List<RuntimeException> failures = new ArrayList<>();
+    List<Runnable> starts = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       int node = i;
-      Thread thread = new Thread(() -> {
-        try {
-          cluster.startNode(node);
-        } catch (RuntimeException e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      }, "kafka-node-" + (i + 1) + "-start");
-      thread.start();
-      starting.add(thread);
+      starts.add(() -> cluster.startNode(node));
     }
-    for (Thread thread : starting) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while starting the cluster", e);
-      }
+    List<RuntimeException> failures = together("start", starts);
+    if (Thread.currentThread().isInterrupted()) {
+      cluster.close();
+      throw new IllegalStateException("interrupted while starting the cluster");
     }
     if (!failures.isEmpty()) {
       cluster.close();
@@ -121,23 +107,43 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   /** Stops every node at once: one by one, the last would wait for a quorum that is gone. */
   @Override
   public synchronized void close() {
-    List<Thread> stopping = new ArrayList<>();
+    List<Runnable> stops = new ArrayList<>();
     for (int i = 0; i < nodes.length; i++) {
-      EmbeddedKafkaBroker node = nodes[i];
-      nodes[i] = null;
-      if (node != null) {
-        Thread thread = new Thread(node::close, "kafka-node-" + (i + 1) + "-stop");
-        thread.start();
-        stopping.add(thread);
+      if (nodes[i] != null) {
+        stops.add(nodes[i]::close);
+        nodes[i] = null;
       }
     }
-    for (Thread thread : stopping) {
+    together("stop", stops);
+  }
+
+  /**
+   * Runs the actions on threads of their own and waits for all of them; the failures they threw.
+   * If this thread is interrupted it stops waiting and keeps its interrupt flag.
+   */
+  private static List<RuntimeException> together(String action, List<Runnable> actions) {
+    List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < actions.size(); i++) {
+      Runnable runnable = actions.get(i);
+      Thread thread = new Thread(() -> {
+        try {
+          runnable.run();
+        } catch (RuntimeException e) {
+          failures.add(e);
+        }
+      }, "kafka-node-" + action + "-" + (i + 1));
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
       try {
         thread.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
     }
+    return failures;
   }
 }
