@@ -28,6 +28,7 @@ import org.apache.kafka.streams.state.Stores;
  *               │   (reads event-ids for dedup, the advertisers global table for status)
  *               └──► events.rejected (header beacon.reason)
  * unreadable events ──► events.dlq (Kafka Streams' dead-letter queue, error in headers)
+ * advertisers ──► advertisers (global table)    products ──► catalog (global table)
  * </pre>
  */
 public final class BeaconTopology {
@@ -46,6 +47,10 @@ public final class BeaconTopology {
         topics.advertisers(),
         Consumed.with(Serdes.String(), BeaconSerdes.advertiser()).withName("advertisers-source"),
         Materialized.as(Stores.persistentKeyValueStore(StoreNames.ADVERTISERS)));
+    builder.globalTable(
+        topics.products(),
+        Consumed.with(Serdes.String(), BeaconSerdes.product()).withName("products-source"),
+        Materialized.as(Stores.persistentKeyValueStore(StoreNames.CATALOG)));
 
     addStores(builder, config);
 

@@ -20,4 +20,6 @@ public final class StoreNames {
   public static final String EVENT_TOTALS = "event-totals";
   /** The advertisers topic as a global table. */
   public static final String ADVERTISERS = "advertisers";
+  /** The products topic as a global table: the catalog the dashboard searches. */
+  public static final String CATALOG = "catalog";
 }

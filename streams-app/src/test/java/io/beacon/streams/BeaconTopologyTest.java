@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
+import io.beacon.avro.Product;
 import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.query.Directory;
 import io.beacon.streams.query.QueryResult;
 import io.beacon.streams.query.RankedItem;
 import io.beacon.streams.query.Ranking;
@@ -80,7 +82,7 @@ class BeaconTopologyTest {
     t.send("adv-1", "p-1", EventType.VIEW, lastWeek.plus(HOUR), 2);
 
     assertEquals(new Counts(4, 0, 0), productCounts("adv-1", Resolution.HOUR, lastWeek, "p-1"));
-    StatsSeries series = found(t.queries.stats("adv-1", Duration.ofHours(3), HOUR, lastWeek.plus(HOUR)));
+    StatsSeries series = found(t.queries.stats("adv-1", null, Duration.ofHours(3), HOUR, lastWeek.plus(HOUR)));
     assertEquals(List.of(0L, 4L, 2L), series.points().stream().map(StatsPoint::views).toList());
     Ranking lastWeeks = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, lastWeek.plus(Duration.ofMinutes(5)), 10));
     assertEquals(4, lastWeeks.items().get(0).views());
@@ -234,13 +236,54 @@ class BeaconTopologyTest {
     t.send("adv-1", "p-1", EventType.CLICK, twoHoursAgo, 1);
     t.send("adv-1", "p-2", EventType.VIEW, now, 2);
 
-    StatsSeries series = found(t.queries.stats("adv-1", Duration.ofHours(24), HOUR, now));
+    StatsSeries series = found(t.queries.stats("adv-1", null, Duration.ofHours(24), HOUR, now));
     assertEquals(24, series.points().size());
     StatsPoint twoAgo = series.points().get(21);
     assertEquals(twoHoursAgo.truncatedTo(ChronoUnit.HOURS), twoAgo.start());
     assertEquals(new StatsPoint(twoAgo.start(), 0, 4, 1, 0.25), twoAgo);
     assertEquals(2, series.points().get(23).views());
     assertEquals(6, series.points().stream().mapToLong(p -> p.views() + p.impressions()).sum());
+  }
+
+  @Test
+  void shouldGiveOneProductsSeriesWhenAProductIsNamed() {
+    Instant twoHoursAgo = now.minus(Duration.ofHours(2));
+    t.send("adv-1", "p-1", EventType.IMPRESSION, twoHoursAgo, 4);
+    t.send("adv-1", "p-1", EventType.CLICK, twoHoursAgo, 1);
+    t.send("adv-1", "p-2", EventType.IMPRESSION, twoHoursAgo, 7);
+    t.send("adv-1", "p-1", EventType.VIEW, now, 3);
+
+    StatsSeries series = found(t.queries.stats("adv-1", "p-1", Duration.ofHours(24), HOUR, now));
+    assertEquals(24, series.points().size());
+    assertEquals(new StatsPoint(twoHoursAgo.truncatedTo(ChronoUnit.HOURS), 0, 4, 1, 0.25), series.points().get(21));
+    assertEquals(3, series.points().get(23).views());
+    assertEquals(4, series.points().stream().mapToLong(StatsPoint::impressions).sum(), "p-2's impressions are not p-1's");
+    StatsSeries unknownProduct = found(t.queries.stats("adv-1", "p-9", Duration.ofHours(24), HOUR, now));
+    assertTrue(unknownProduct.points().stream().allMatch(p -> p.views() + p.impressions() + p.clicks() == 0));
+  }
+
+  @Test
+  void shouldSearchAdvertisersAndTheCatalogByEveryWordOfTheQuery() {
+    t.advertiser("adv-2", AdvertiserStatus.PAUSED);
+    t.product("p-1", "adv-1", "Trail Running Shoe", "Shoes", "Acme");
+    t.product("p-2", "adv-1", "Rain Jacket", "Outdoor", "Acme");
+    t.product("p-3", "adv-2", "Running Shorts", "Apparel", "Zeta");
+    Directory directory = new Directory(t.stateSource());
+
+    assertEquals(List.of("adv-1", "adv-2"), found(directory.advertisers("", id -> true, 10)).stream()
+        .map(a -> a.getAdvertiserId()).toList());
+    assertEquals(List.of("adv-2"), found(directory.advertisers("ADV-2", id -> true, 10)).stream()
+        .map(a -> a.getAdvertiserId()).toList());
+    assertEquals(List.of("p-1", "p-3"), ids(directory.products("running", null, id -> true, 10)));
+    assertEquals(List.of("p-1"), ids(directory.products("running acme", null, id -> true, 10)), "every word must match");
+    assertEquals(List.of("p-3"), ids(directory.products("running", "adv-2", id -> true, 10)));
+    assertEquals(List.of("p-2"), ids(directory.products("outdoor", null, id -> true, 10)), "category matches");
+    assertEquals(List.of("p-1"), ids(directory.products("", null, id -> true, 1)), "the limit holds");
+    assertEquals(List.of("p-3"), ids(directory.products("", null, "adv-2"::equals, 10)), "only visible advertisers");
+  }
+
+  private static List<String> ids(QueryResult<List<Product>> products) {
+    return found(products).stream().map(Product::getProductId).toList();
   }
 
   private static String header(Header header) {

@@ -4,6 +4,7 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
+import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.query.AdvertiserState;
 import io.beacon.streams.query.BeaconQueries;
@@ -31,6 +32,7 @@ final class TopologyHarness implements AutoCloseable {
   final TestInputTopic<String, AdEvent> events;
   final TestInputTopic<String, byte[]> rawEvents;
   final TestInputTopic<String, Advertiser> advertisers;
+  final TestInputTopic<String, Product> products;
   final TestOutputTopic<String, AdEvent> rejected;
   final TestOutputTopic<byte[], byte[]> dlq;
   final Instant now;
@@ -48,6 +50,7 @@ final class TopologyHarness implements AutoCloseable {
     events = driver.createInputTopic(topics.events(), new StringSerializer(), BeaconSerdes.adEvent());
     rawEvents = driver.createInputTopic(topics.events(), new StringSerializer(), new ByteArraySerializer());
     advertisers = driver.createInputTopic(topics.advertisers(), new StringSerializer(), BeaconSerdes.advertiser());
+    products = driver.createInputTopic(topics.products(), new StringSerializer(), BeaconSerdes.product());
     rejected = driver.createOutputTopic(topics.rejected(), Serdes.String().deserializer(), BeaconSerdes.adEvent());
     dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     queries = new BeaconQueries(new DriverStateSource(driver), config, Clock.fixed(now, ZoneOffset.UTC));
@@ -56,6 +59,15 @@ final class TopologyHarness implements AutoCloseable {
   void advertiser(String id, AdvertiserStatus status) {
     advertisers.pipeInput(id, Advertiser.newBuilder().setAdvertiserId(id).setName("Advertiser " + id)
         .setStatus(status).setUpdatedAt(now).build());
+  }
+
+  void product(String id, String advertiser, String title, String category, String brand) {
+    products.pipeInput(id, Product.newBuilder().setProductId(id).setAdvertiserId(advertiser).setTitle(title)
+        .setCategory(category).setBrand(brand).setUpdatedAt(now).build());
+  }
+
+  AdvertiserState.Source stateSource() {
+    return new DriverStateSource(driver);
   }
 
   AdEvent event(String advertiser, String product, EventType type, Instant time) {
@@ -105,6 +117,11 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> advertisers() {
       return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.ADVERTISERS));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.CATALOG));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.beacon.streams.query;
 
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,6 +19,9 @@ public record AdvertiserState(
 
     /** The advertisers global table. */
     QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> advertisers();
+
+    /** The products global table (the catalog). */
+    QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog();
 
     /** Totals by key over every partition this instance holds. */
     QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals();

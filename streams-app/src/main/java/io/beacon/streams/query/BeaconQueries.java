@@ -59,8 +59,10 @@ public final class BeaconQueries {
   /**
    * An advertiser's counts per {@code step} over {@code length}, steps aligned to multiples of the
    * step (UTC), the last one holding {@code end}. {@code length} must be a multiple of {@code step}.
+   *
+   * @param productId null for all the advertiser's products, else only this product's counts
    */
-  public QueryResult<StatsSeries> stats(String advertiserId, Duration length, Duration step, Instant end) {
+  public QueryResult<StatsSeries> stats(String advertiserId, String productId, Duration length, Duration step, Instant end) {
     long stepMs = step.toMillis();
     if (stepMs <= 0 || length.toMillis() % stepMs != 0) {
       throw new IllegalArgumentException("window " + length + " is not a multiple of step " + step);
@@ -73,16 +75,28 @@ public final class BeaconQueries {
       for (long t = seriesStart; t < seriesEnd; t += stepMs) {
         bySteps.put(t, Counts.ZERO);
       }
+      BiConsumer<Bytes, Counts> addToStep = (key, counts) -> {
+        long stepStart = Math.floorDiv(CountKeys.bucketStart(key), stepMs) * stepMs;
+        if (bySteps.containsKey(stepStart)) {
+          bySteps.merge(stepStart, counts, Counts::plus);
+        }
+      };
       for (WindowPlan.Run run : plan.runs()) {
-        scan(state.advertiserCounts(),
-            CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
-            CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket()),
-            (key, counts) -> {
-              long stepStart = Math.floorDiv(CountKeys.bucketStart(key), stepMs) * stepMs;
-              if (bySteps.containsKey(stepStart)) {
-                bySteps.merge(stepStart, counts, Counts::plus);
-              }
-            });
+        if (productId == null) {
+          scan(state.advertiserCounts(),
+              CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
+              CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket()),
+              addToStep);
+        } else {
+          // One product: a point lookup per bucket instead of a scan over all products.
+          for (long bucket = run.firstBucket(); bucket <= run.lastBucket(); bucket += run.resolution().sizeMs()) {
+            Bytes key = CountKeys.product(advertiserId, run.resolution(), bucket, productId);
+            Counts counts = state.productCounts().get(key);
+            if (counts != null) {
+              addToStep.accept(key, counts);
+            }
+          }
+        }
       }
       List<StatsPoint> points = new ArrayList<>();
       bySteps.forEach((t, c) -> points.add(new StatsPoint(Instant.ofEpochMilli(t), c.views(), c.impressions(), c.clicks(), c.ctr())));

@@ -1,6 +1,7 @@
 package io.beacon.streams.query;
 
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import io.beacon.streams.StoreNames;
 import java.util.Map;
@@ -147,6 +148,16 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
           StoreQueryParameters.fromNameAndType(StoreNames.ADVERTISERS, QueryableStoreTypes.<String, Advertiser>keyValueStore())));
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("the advertisers table is not queryable yet: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
+    try {
+      return new QueryResult.Found<>(streams.store(
+          StoreQueryParameters.fromNameAndType(StoreNames.CATALOG, QueryableStoreTypes.<String, Product>keyValueStore())));
+    } catch (InvalidStateStoreException e) {
+      return new QueryResult.NotReady<>("the catalog is not queryable yet: " + e.getMessage());
     }
   }
 
