@@ -40,6 +40,11 @@ public final class BeaconTopology {
   private BeaconTopology() {}
 
   public static Topology build(BeaconConfig config) {
+    return build(config, ProcessingListener.NONE);
+  }
+
+  /** The topology, telling {@code listener} of every event counted or rejected. */
+  public static Topology build(BeaconConfig config, ProcessingListener listener) {
     StreamsBuilder builder = new StreamsBuilder();
     BeaconTopics topics = config.topics();
 
@@ -58,7 +63,7 @@ public final class BeaconTopology {
         .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))
             .withTimestampExtractor(new AdEventTimestampExtractor(config.maxClockSkew()))
             .withName(EVENTS_SOURCE))
-        .process(() -> new EventCountingProcessor(config, REJECTED_SINK), Named.as(COUNT_PROCESSOR),
+        .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
             StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
         .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));

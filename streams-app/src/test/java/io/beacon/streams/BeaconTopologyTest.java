@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -280,6 +281,33 @@ class BeaconTopologyTest {
     assertEquals(List.of("p-2"), ids(directory.products("outdoor", null, id -> true, 10)), "category matches");
     assertEquals(List.of("p-1"), ids(directory.products("", null, id -> true, 1)), "the limit holds");
     assertEquals(List.of("p-3"), ids(directory.products("", null, "adv-2"::equals, 10)), "only visible advertisers");
+  }
+
+  @Test
+  void shouldTellTheListenerOfEachCountAndRejectionWithTheTimeSinceTheCollectorAcceptedIt() {
+    AdEvent event = t.event("adv-1", "p-1", EventType.VIEW, now);
+    long acceptedAt = System.currentTimeMillis() - 250;
+    t.events.pipeInput(new TestRecord<>("adv-1", event,
+        new RecordHeaders().add(ProcessingListener.ACCEPTED_AT_HEADER, ProcessingListener.acceptedAt(acceptedAt)), now));
+    t.send(event);
+    t.send(t.event("adv-1", "p-1", EventType.CLICK, now));
+
+    assertEquals(3, t.heard.size(), t.heard.toString());
+    long freshness = Long.parseLong(t.heard.get(0).replace("counted adv-1 ", ""));
+    assertTrue(freshness >= 250 && freshness < 60_000, "freshness " + freshness);
+    assertEquals(List.of("rejected adv-1 DUPLICATE", "counted adv-1 -1"), t.heard.subList(1, 3),
+        "without the header the time is unknown");
+  }
+
+  @Test
+  void shouldGiveTheNewestEventTimeOfEachActiveAdvertiserOnly() {
+    t.advertiser("adv-2", AdvertiserStatus.ACTIVE);
+    t.send("adv-1", "p-1", EventType.VIEW, now.minusSeconds(60), 1);
+    t.send("adv-1", "p-1", EventType.VIEW, now.minusSeconds(600), 1);
+    t.send("adv-2", "p-1", EventType.VIEW, now.minusSeconds(30), 1);
+    t.advertiser("adv-2", AdvertiserStatus.PAUSED);
+
+    assertEquals(java.util.Map.of("adv-1", now.minusSeconds(60)), found(t.queries.latestEventOfActiveAdvertisers()));
   }
 
   private static List<String> ids(QueryResult<List<Product>> products) {

@@ -37,6 +37,8 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> dlq;
   final Instant now;
   final BeaconQueries queries;
+  /** What the topology told its {@link ProcessingListener}: "counted adv ms" and "rejected adv REASON". */
+  final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int nextId;
 
   TopologyHarness(Path stateDir, Instant now) {
@@ -45,7 +47,18 @@ final class TopologyHarness implements AutoCloseable {
     Properties props = BeaconTopology.streamsProperties(config);
     // The driver runs one task; caching would only delay what the stores show.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    driver = new TopologyTestDriver(BeaconTopology.build(config), props, now);
+    ProcessingListener listener = new ProcessingListener() {
+      @Override
+      public void counted(String advertiserId, long sinceAcceptedMs) {
+        heard.add("counted " + advertiserId + " " + sinceAcceptedMs);
+      }
+
+      @Override
+      public void rejected(String advertiserId, RejectReason reason) {
+        heard.add("rejected " + advertiserId + " " + reason);
+      }
+    };
+    driver = new TopologyTestDriver(BeaconTopology.build(config, listener), props, now);
     BeaconTopics topics = config.topics();
     events = driver.createInputTopic(topics.events(), new StringSerializer(), BeaconSerdes.adEvent());
     rawEvents = driver.createInputTopic(topics.events(), new StringSerializer(), new ByteArraySerializer());
@@ -122,6 +135,11 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
       return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.CATALOG));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, Long>> localCountedAdvertisers() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.COUNTED_ADVERTISERS));
     }
 
     @Override

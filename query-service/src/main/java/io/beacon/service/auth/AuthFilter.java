@@ -79,8 +79,8 @@ final class AuthFilter {
       // Which advertisers a key may write for is checked per event, once the body is read.
       return null;
     }
-    if (key == null) {
-      return null; // auth off
+    if (key == null || access.kind() == RequiredAccess.Kind.DIRECTORY) {
+      return null; // auth off, or a search that answers only what the key may read
     }
     Scope needed = access.kind() == RequiredAccess.Kind.ADVERTISER ? new Scope.Advertiser(access.advertiser()) : new Scope.Admin();
     if (!key.allows(needed)) {

@@ -16,6 +16,11 @@ public final class CallerKey {
     request.setAttribute(ATTRIBUTE, key);
   }
 
+  /** Whether the request may read {@code advertiserId}'s figures: always when it came without a key (auth off). */
+  public static boolean mayRead(HttpRequest<?> request, String advertiserId) {
+    return request.getAttribute(ATTRIBUTE, ApiKey.class).map(key -> key.allows(new Scope.Advertiser(advertiserId))).orElse(true);
+  }
+
   /**
    * Refuses with 403 when the request came with a key that may not send events of {@code advertiserId}.
    * Without a key (auth off, or an open collector) there is nothing to check.

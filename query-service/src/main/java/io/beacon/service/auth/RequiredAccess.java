@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 record RequiredAccess(Kind kind, String route, String advertiser) {
 
   enum Kind {
-    /** Health, metrics, API docs. */
+    /** Health, metrics, API docs, the dashboard page and its assets (the page asks for a key itself). */
     PUBLIC,
     /** The event collector: open unless BEACON_COLLECTOR_REQUIRES_KEY, always rate-limited. */
     COLLECTOR,
+    /** Searches over advertisers and the catalog: any valid key; answers hold only what the key may read. */
+    DIRECTORY,
     /** Reads of one advertiser: its scope, read:all or admin. */
     ADVERTISER,
     /** Calls between instances: the peer secret. */
@@ -32,6 +34,12 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     if (s.length >= 1 && (s[0].equals("health") || s[0].equals("prometheus") || s[0].equals("openapi")
         || s[0].equals("swagger") || s[0].equals("swagger-ui"))) {
       return new RequiredAccess(Kind.PUBLIC, "/" + s[0], null);
+    }
+    if (read && (s.length == 0 || s[0].equals("ui"))) {
+      return new RequiredAccess(Kind.PUBLIC, s.length == 0 ? "/" : "/ui", null);
+    }
+    if (read && s.length == 2 && s[0].equals("v1") && (s[1].equals("advertisers") || s[1].equals("products"))) {
+      return new RequiredAccess(Kind.DIRECTORY, "/v1/" + s[1], null);
     }
     if (s.length >= 1 && s[0].equals("internal")) {
       return new RequiredAccess(Kind.PEER, "/internal", null);

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import io.beacon.streams.ProcessingListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -114,7 +115,9 @@ public final class DemoTraffic implements AutoCloseable {
     AdEvent event = AdEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setType(type)
         .setEventTime(Instant.now()).setAdvertiserId(advertiser).setProductId(product)
         .setUserId("u-" + random.nextInt(1000)).build();
-    producer.send(new ProducerRecord<>(topics.events(), advertiser, event));
+    ProducerRecord<String, Object> record = new ProducerRecord<>(topics.events(), advertiser, event);
+    record.headers().add(ProcessingListener.ACCEPTED_AT_HEADER, ProcessingListener.acceptedAt(System.currentTimeMillis()));
+    producer.send(record);
   }
 
   private static String productId(String advertiser, int i) {

@@ -8,6 +8,11 @@ import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.service.query.QueryProblems;
 import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.Directory;
+import io.beacon.service.auth.CallerKey;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
 import io.beacon.streams.BeaconTopics;
 import io.beacon.streams.EventRules;
 import io.micronaut.http.MediaType;
@@ -50,19 +55,71 @@ class CatalogController {
 
   @Serdeable(naming = SnakeCaseStrategy.class)
   record ProductBody(String productId, String advertiserId, String title, String description, String category,
-      String brand, Double price, String url, String imageUrl, Instant updatedAt) {}
+      String brand, Double price, String url, String imageUrl, Instant updatedAt) {
+    static ProductBody of(Product p) {
+      return new ProductBody(p.getProductId(), p.getAdvertiserId(), p.getTitle(), p.getDescription(), p.getCategory(),
+          p.getBrand(), p.getPrice(), p.getUrl(), p.getImageUrl(), p.getUpdatedAt());
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record AdvertiserList(List<AdvertiserBody> advertisers) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record ProductList(List<ProductBody> products) {}
+
+  /** The most items a search answers with. */
+  static final int MAX_LIMIT = 100;
+  static final int MAX_QUERY = 256;
 
   private final JsonBodies json;
   private final KafkaWriter writer;
   private final BeaconTopics topics;
   private final BeaconQueries queries;
+  private final Directory directory;
   private final Clock clock = Clock.systemUTC();
 
-  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics, BeaconQueries queries) {
+  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics, BeaconQueries queries, Directory directory) {
+    this.directory = directory;
     this.json = json;
     this.writer = writer;
     this.topics = topics;
     this.queries = queries;
+  }
+
+  @Operation(summary = "Advertisers whose id or name holds every word of q, by id",
+      description = "Only the advertisers the API key may read. Scans the advertisers table: fine for thousands.")
+  @Get("/v1/advertisers")
+  AdvertiserList searchAdvertisers(HttpRequest<?> request, @QueryValue(defaultValue = "") String q,
+      @QueryValue(defaultValue = "20") int limit) {
+    checkSearch(q, limit);
+    return new AdvertiserList(QueryProblems.answer(directory.advertisers(q, id -> CallerKey.mayRead(request, id), limit))
+        .stream().map(AdvertiserBody::of).toList());
+  }
+
+  @Operation(summary = "Catalog products whose id, title, category or brand holds every word of q, by id",
+      description = "Optionally of one advertiser; only advertisers the API key may read. Scans the catalog copy of this "
+          + "instance: fine up to about a million products.")
+  @Get("/v1/products")
+  ProductList searchProducts(HttpRequest<?> request, @QueryValue(defaultValue = "") String q,
+      @Nullable @QueryValue String advertiser, @QueryValue(defaultValue = "20") int limit) {
+    checkSearch(q, limit);
+    if (advertiser != null) {
+      EventRules.idProblem(advertiser).ifPresent(reason -> {
+        throw ProblemException.invalid("advertiser", "advertiser id " + reason);
+      });
+    }
+    return new ProductList(QueryProblems.answer(directory.products(q, advertiser, id -> CallerKey.mayRead(request, id), limit))
+        .stream().map(ProductBody::of).toList());
+  }
+
+  private static void checkSearch(String q, int limit) {
+    if (q.length() > MAX_QUERY) {
+      throw ProblemException.invalid("q", "must be at most " + MAX_QUERY + " characters; was " + q.length());
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw ProblemException.invalid("limit", "must be between 1 and " + MAX_LIMIT + "; was " + limit);
+    }
   }
 
   @Operation(summary = "An advertiser as the topology sees it now",

@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import io.beacon.streams.ProcessingListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -140,8 +141,12 @@ class EventController {
 
   private void write(String source, List<AdEvent> events) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+    byte[] acceptedAt = ProcessingListener.acceptedAt(System.currentTimeMillis());
     for (AdEvent event : events) {
-      records.add(new ProducerRecord<>(topic, event.getAdvertiserId(), BeaconSerdes.adEvent().serialize(topic, event)));
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(topic, event.getAdvertiserId(), BeaconSerdes.adEvent().serialize(topic, event));
+      record.headers().add(ProcessingListener.ACCEPTED_AT_HEADER, acceptedAt);
+      records.add(record);
     }
     try {
       writer.write(records);

@@ -53,8 +53,13 @@ class AdvertiserQueries {
         Responses.Recommendations::of);
   }
 
-  HttpResponse<?> stats(HttpRequest<?> request, String advertiserId, String window, String step, String at) {
+  HttpResponse<?> stats(HttpRequest<?> request, String advertiserId, String product, String window, String step, String at) {
     checkAdvertiser(advertiserId);
+    if (product != null) {
+      EventRules.idProblem(product).ifPresent(reason -> {
+        throw ProblemException.invalid("product", "product id " + reason);
+      });
+    }
     Duration length = window(window);
     String stepName = step == null ? WindowParam.defaultStep(window) : step;
     Duration stepLength = WindowParam.STEPS.get(stepName);
@@ -68,7 +73,7 @@ class AdvertiserQueries {
       throw ProblemException.invalid("step", window + " in steps of " + stepName + " is more than " + MAX_POINTS + " points; use a longer step");
     }
     Instant end = end(at);
-    return router.answer(request, advertiserId, q -> q.stats(advertiserId, length, stepLength, end), Responses.Stats::of);
+    return router.answer(request, advertiserId, q -> q.stats(advertiserId, product, length, stepLength, end), Responses.Stats::of);
   }
 
   HttpResponse<?> history(HttpRequest<?> request, String advertiserId, int days, int n) {

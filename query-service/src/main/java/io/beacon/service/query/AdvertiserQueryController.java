@@ -44,15 +44,16 @@ class AdvertiserQueryController {
   }
 
   @Get(uri = "/stats", produces = MediaType.APPLICATION_JSON)
-  @Operation(summary = "Views, impressions, clicks and CTR per step over a window")
+  @Operation(summary = "Views, impressions, clicks and CTR per step over a window, of the advertiser or of one product")
   @ApiResponse(responseCode = "200", description = "One point per step, oldest first, empty steps included")
   HttpResponse<Responses.Stats> stats(
       HttpRequest<?> request,
       @PathVariable String adv,
+      @Nullable @QueryValue String product,
       @QueryValue(defaultValue = "24h") String window,
       @Nullable @QueryValue String step,
       @Nullable @QueryValue String at) {
-    return cast(queries.stats(request, adv, window, step, at));
+    return cast(queries.stats(request, adv, product, window, step, at));
   }
 
   @Get(uri = "/history", produces = MediaType.APPLICATION_JSON)

@@ -5,6 +5,7 @@ import io.beacon.streams.query.RankedItem;
 import io.beacon.streams.query.Ranking;
 import io.beacon.streams.query.StatsPoint;
 import io.beacon.streams.query.StatsSeries;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import java.time.Instant;
@@ -50,9 +51,9 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Stats(String advertiserId, Window window, String step, List<Point> points, long lag) {
+  record Stats(String advertiserId, @Nullable String productId, Window window, String step, List<Point> points, long lag) {
     static Stats of(StatsSeries s, long lag) {
-      return new Stats(s.advertiserId(), new Window(s.start(), s.end()), WindowParam.nameOf(s.step()),
+      return new Stats(s.advertiserId(), s.productId(), new Window(s.start(), s.end()), WindowParam.nameOf(s.step()),
           s.points().stream().map(Point::of).toList(), lag);
     }
   }

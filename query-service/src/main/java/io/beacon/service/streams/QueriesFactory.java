@@ -3,6 +3,7 @@ package io.beacon.service.streams;
 import io.beacon.service.config.ClusterSettings;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.Directory;
 import io.beacon.streams.query.KafkaStreamsStateSource;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -15,6 +16,12 @@ public class QueriesFactory {
   @Singleton
   KafkaStreamsStateSource stateSource(StreamsRunner runner, ClusterSettings cluster) {
     return new KafkaStreamsStateSource(runner.streams(), cluster.self().orElse(null));
+  }
+
+  /** Searches the advertisers and catalog global tables, which every instance holds whole. */
+  @Singleton
+  Directory directory(KafkaStreamsStateSource source) {
+    return new Directory(source);
   }
 
   /** Answers from the active copies on this instance only. */

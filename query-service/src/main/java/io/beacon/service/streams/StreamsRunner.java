@@ -10,6 +10,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,8 +31,10 @@ public class StreamsRunner implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final AtomicBoolean metricsBound = new AtomicBoolean();
 
-  public StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry) {
+  StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry,
+      ProcessingMetrics processingMetrics) {
     TopicInitializer.createMissing(config, settings.partitions(), settings.replicationFactor());
     Properties props = BeaconTopology.streamsProperties(config);
     if (settings.sessionTimeout() != null) {
@@ -42,16 +45,23 @@ public class StreamsRunner implements AutoCloseable {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
       props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cluster.standbyReplicas());
     });
-    streams = new KafkaStreams(BeaconTopology.build(config), props);
-    streams.setStateListener((to, from) -> LOG.info("Kafka Streams {} -> {}", from, to));
+    streams = new KafkaStreams(BeaconTopology.build(config, processingMetrics), props);
+    metrics = new KafkaStreamsMetrics(streams);
+    streams.setStateListener((to, from) -> {
+      LOG.info("Kafka Streams {} -> {}", from, to);
+      if (to == KafkaStreams.State.RUNNING && metricsBound.compareAndSet(false, true)) {
+        // Bound once tasks exist, so task and store metrics show at once; the binder's own
+        // refresh (every 60 s) picks up tasks assigned later.
+        metrics.bindTo(registry);
+      }
+    });
+    StreamsStateMetrics.register(streams, registry);
     streams.setUncaughtExceptionHandler(e -> {
       // A failed thread is replaced; its tasks restart from the last commit, so nothing is lost
       // or counted twice under exactly_once_v2.
       LOG.error("stream thread failed; replacing it", e);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
-    metrics = new KafkaStreamsMetrics(streams);
-    metrics.bindTo(registry);
     streams.start();
     LOG.info("Kafka Streams application {} started against {} ({}, state in {})",
         config.applicationId(), config.bootstrapServers(), config.processingGuarantee(), config.stateDir());

@@ -6,6 +6,7 @@ import io.beacon.avro.AdvertiserStatus;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.Counts;
 import io.beacon.streams.EventRules;
+import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
@@ -47,6 +48,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   private final BeaconConfig config;
   private final String rejectedSink;
+  private final ProcessingListener listener;
   private ProcessorContext<String, AdEvent> context;
   private TimestampedKeyValueStore<String, Advertiser> advertisers;
   private WindowStore<String, Long> eventIds;
@@ -55,9 +57,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private KeyValueStore<String, Long> countedAdvertisers;
   private KeyValueStore<String, Long> totals;
 
-  public EventCountingProcessor(BeaconConfig config, String rejectedSink) {
+  public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener) {
     this.config = config;
     this.rejectedSink = rejectedSink;
+    this.listener = listener;
   }
 
   @Override
@@ -106,6 +109,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     eventIds.put(dedupKey, eventTime, eventTime);
     count(event, eventTime);
     increment(ACCEPTED);
+    long acceptedAt = ProcessingListener.acceptedAt(record.headers());
+    // Wall clock, not the context's cached time, which can trail by a whole poll loop.
+    listener.counted(advertiserId, acceptedAt < 0 ? -1 : Math.max(0, System.currentTimeMillis() - acceptedAt));
   }
 
   private boolean seenBefore(String dedupKey, long eventTime) {
@@ -142,6 +148,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     LOG.debug("rejected event {} of advertiser {}: {} ({})",
         record.value().getEventId(), record.key(), reason, detail);
     increment(totalKeyFor(reason));
+    listener.rejected(record.key(), reason);
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
     headers.add(RejectReason.HEADER, reason.name().getBytes(StandardCharsets.UTF_8));
     headers.add(RejectReason.DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));

@@ -25,5 +25,8 @@ public record AdvertiserState(
 
     /** Totals by key over every partition this instance holds. */
     QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals();
+
+    /** The time of each advertiser's newest counted event, over every partition this instance holds. */
+    QueryResult<ReadOnlyKeyValueStore<String, Long>> localCountedAdvertisers();
   }
 }

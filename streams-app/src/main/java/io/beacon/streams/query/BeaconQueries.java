@@ -100,7 +100,7 @@ public final class BeaconQueries {
       }
       List<StatsPoint> points = new ArrayList<>();
       bySteps.forEach((t, c) -> points.add(new StatsPoint(Instant.ofEpochMilli(t), c.views(), c.impressions(), c.clicks(), c.ctr())));
-      return new StatsSeries(advertiserId, Instant.ofEpochMilli(seriesStart), Instant.ofEpochMilli(seriesEnd), step, points);
+      return new StatsSeries(advertiserId, productId, Instant.ofEpochMilli(seriesStart), Instant.ofEpochMilli(seriesEnd), step, points);
     });
   }
 
@@ -147,6 +147,30 @@ public final class BeaconQueries {
         }
       }
       return new Totals(accepted, rejected);
+    }));
+  }
+
+  /**
+   * The time of the newest counted event of each ACTIVE advertiser whose partition this instance
+   * holds, by advertiser id.
+   */
+  public QueryResult<Map<String, Instant>> latestEventOfActiveAdvertisers() {
+    QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> advertisers = source.advertisers();
+    if (!(advertisers instanceof QueryResult.Found<ReadOnlyKeyValueStore<String, Advertiser>> table)) {
+      return advertisers.retype();
+    }
+    return readable("counted advertisers", () -> source.localCountedAdvertisers().map(store -> {
+      Map<String, Instant> latest = new TreeMap<>();
+      try (KeyValueIterator<String, Long> all = store.all()) {
+        while (all.hasNext()) {
+          KeyValue<String, Long> counted = all.next();
+          Advertiser advertiser = table.value().get(counted.key);
+          if (advertiser != null && advertiser.getStatus() == io.beacon.avro.AdvertiserStatus.ACTIVE) {
+            latest.put(counted.key, Instant.ofEpochMilli(counted.value));
+          }
+        }
+      }
+      return latest;
     }));
   }
 

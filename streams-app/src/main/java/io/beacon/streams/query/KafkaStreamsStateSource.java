@@ -163,15 +163,24 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   @Override
   public QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals() {
+    return allLocal(StoreNames.EVENT_TOTALS, "event totals");
+  }
+
+  @Override
+  public QueryResult<ReadOnlyKeyValueStore<String, Long>> localCountedAdvertisers() {
+    return allLocal(StoreNames.COUNTED_ADVERTISERS, "counted advertisers");
+  }
+
+  private QueryResult<ReadOnlyKeyValueStore<String, Long>> allLocal(String storeName, String what) {
     if (streams.state() == KafkaStreams.State.RUNNING
         && streams.metadataForLocalThreads().stream().allMatch(thread -> thread.activeTasks().isEmpty())) {
       return new QueryResult.Found<>(new EmptyStore<>());
     }
     try {
       return new QueryResult.Found<>(streams.store(
-          StoreQueryParameters.fromNameAndType(StoreNames.EVENT_TOTALS, QueryableStoreTypes.<String, Long>keyValueStore())));
+          StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, Long>keyValueStore())));
     } catch (InvalidStateStoreException e) {
-      return new QueryResult.NotReady<>("event totals are not queryable yet: " + e.getMessage());
+      return new QueryResult.NotReady<>(what + " are not queryable yet: " + e.getMessage());
     }
   }
 

@@ -4,5 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** An advertiser's counts per step over a window, oldest step first, every step present. */
-public record StatsSeries(String advertiserId, Instant start, Instant end, Duration step, List<StatsPoint> points) {}
+/**
+ * An advertiser's counts per step over a window, oldest step first, every step present.
+ *
+ * @param productId null for all the advertiser's products, else the one product counted
+ */
+public record StatsSeries(String advertiserId, String productId, Instant start, Instant end, Duration step, List<StatsPoint> points) {}

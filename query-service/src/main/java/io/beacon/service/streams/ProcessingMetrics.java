@@ -1,0 +1,67 @@
+package io.beacon.service.streams;
+
+import io.beacon.streams.ProcessingListener;
+import io.beacon.streams.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rates and freshness of the topology's work on this instance, for dashboards and alerts:
+ * <ul>
+ *   <li>{@code beacon_events_processed_total{outcome,reason}}: events counted or rejected by reason
+ *       since the process started (a counter, so {@code rate()} applies; a crash replays the
+ *       uncommitted part, which is counted again here but never in the exact totals);
+ *   <li>{@code beacon_freshness_seconds}: from the collector accepting an event to its count being
+ *       queryable, as a histogram.
+ * </ul>
+ */
+@Singleton
+final class ProcessingMetrics implements ProcessingListener {
+
+  private static final Duration[] FRESHNESS_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
+  private final Counter counted;
+  private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+  private final Timer freshness;
+
+  ProcessingMetrics(MeterRegistry registry) {
+    counted = processed(registry, "counted", "none");
+    for (RejectReason reason : RejectReason.values()) {
+      rejected.put(reason, processed(registry, "rejected", reason.name()));
+    }
+    freshness = Timer.builder("beacon.freshness")
+        .description("Time from the collector accepting an event to its count being queryable")
+        .serviceLevelObjectives(FRESHNESS_BUCKETS)
+        .register(registry);
+  }
+
+  private static Counter processed(MeterRegistry registry, String outcome, String reason) {
+    return Counter.builder("beacon.events.processed")
+        .description("Events the topology counted or rejected on this instance since the process started")
+        .tag("outcome", outcome)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  @Override
+  public void counted(String advertiserId, long sinceAcceptedMs) {
+    counted.increment();
+    if (sinceAcceptedMs >= 0) {
+      freshness.record(sinceAcceptedMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void rejected(String advertiserId, RejectReason reason) {
+    rejected.get(reason).increment();
+  }
+}
