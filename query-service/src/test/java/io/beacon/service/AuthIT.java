@@ -77,6 +77,25 @@ class AuthIT {
   }
 
   @Test
+  void searchesAnswerOnlyWhatTheKeyMayReadAndThePageItselfIsOpen() throws Exception {
+    assertEquals(401, call("GET", "/v1/advertisers", null, null).statusCode());
+    assertEquals(401, call("GET", "/v1/products?q=p", null, null).statusCode());
+    assertEquals("[\"acme\"]", ids(call("GET", "/v1/advertisers", acme, null), "advertisers", "advertiser_id"));
+    assertEquals("[\"acme\",\"rival\"]", ids(call("GET", "/v1/advertisers", dashboard, null), "advertisers", "advertiser_id"));
+    assertEquals("[]", ids(call("GET", "/v1/advertisers?q=rival", acme, null), "advertisers", "advertiser_id"));
+    for (String path : List.of("/", "/ui/beacon.js", "/ui/vendor/chart.js/4.5.1/dist/chart.umd.min.js")) {
+      assertEquals(200, call("GET", path, null, null).statusCode(), path + " is served without a key");
+    }
+  }
+
+  private static String ids(HttpResponse<String> response, String list, String field) throws Exception {
+    assertEquals(200, response.statusCode(), response.body());
+    List<String> ids = new java.util.ArrayList<>();
+    BeaconUnderTest.JSON.readTree(response.body()).get(list).forEach(item -> ids.add(item.get(field).asText()));
+    return BeaconUnderTest.JSON.writeValueAsString(ids);
+  }
+
+  @Test
   void anAdvertiserKeyReadsItsAdvertiserOnlyAndCannotTellWhetherOthersExist() throws Exception {
     assertEquals(200, call("GET", "/v1/advertisers/acme/recommendations", acme, null).statusCode());
     assertEquals(200, call("GET", "/recommendations/acme/TopProducts", acme, null).statusCode());
@@ -116,8 +135,14 @@ class AuthIT {
   @Test
   void theCollectorIsOpenButRateLimitedPerClient() throws Exception {
     int limited = 0;
+    // Sent at once, so the rate exceeds the limit however slow each write to Kafka is.
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      HttpResponse<String> response = call("GET", "/px?adv=acme&prod=p2", null, null);
+      sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(beacon.baseUrl() + "/px?adv=acme&prod=p2")).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (var future : sent) {
+      HttpResponse<String> response = future.get();
       if (response.statusCode() == 429) {
         limited++;
         assertEquals("1", response.headers().firstValue("Retry-After").orElse(""));

@@ -133,7 +133,12 @@ class CollectorIT {
         new Case("GET", "/px?adv=shop-1", null, 400, "prod"),
         new Case("GET", "/px?adv=shop-1&prod=p1&type=sale", null, 400, "type"),
         new Case("GET", "/px?adv=shop-1&prod=p1&utm=x", null, 400, "utm"),
-        new Case("GET", "/px?adv=shop-1&prod=p1&ts=tomorrow", null, 400, "ts"));
+        new Case("GET", "/px?adv=shop-1&prod=p1&ts=tomorrow", null, 400, "ts"),
+        new Case("GET", "/v1/products?limit=0", null, 400, "limit"),
+        new Case("GET", "/v1/advertisers?limit=101", null, 400, "limit"),
+        new Case("GET", "/v1/products?q=" + "x".repeat(257), null, 400, "q"),
+        new Case("GET", "/v1/products?advertiser=a%07b", null, 400, "advertiser"),
+        new Case("GET", "/v1/advertisers/shop-1/stats?product=a%07b", null, 400, "product"));
     for (Case c : cases) {
       HttpResponse<String> response = c.body == null ? beacon.get(c.path)
           : beacon.sendJson(c.method, c.path, c.body);
