@@ -11,6 +11,7 @@ import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.kafka.embedded.KafkaClusterExtension;
+import io.beacon.service.deploy.OpsRulesTest;
 import io.beacon.streams.BeaconTopics;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -212,6 +213,25 @@ class BeaconApiIT {
     HttpResponse<String> spec = get("/swagger/beacon-v1.yml");
     assertEquals(200, spec.statusCode());
     assertTrue(spec.body().contains("/v1/advertisers/{adv}/recommendations"));
+  }
+
+  @Test
+  @Order(5)
+  void shouldExportEveryMetricTheAlertsAndTheDashboardUse() throws Exception {
+    String rules = Files.readString(OpsRulesTest.ALERTS) + String.join("\n", OpsRulesTest.dashboardQueries());
+    Matcher names = Pattern.compile("\\b((?:beacon|http_server|kafka|jvm)_[a-z0-9_]+)").matcher(rules);
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    while (names.find()) {
+      used.add(names.group(1));
+    }
+    assertTrue(used.size() >= 10, "names found: " + used);
+    // beacon_advertiser_last_event_timestamp_seconds is refreshed 5 s after start, then every 15 s.
+    BeaconUnderTest.await("every metric named in alerts.yml and beacon.json", () -> {
+      String scraped = get("/prometheus").body();
+      List<String> missing = used.stream().filter(name -> !Pattern.compile("(?m)^" + name + "[{ ]").matcher(scraped).find()).toList();
+      assertEquals(List.of(), missing, "named in ops/ but not exported");
+      return true;
+    });
   }
 
   @Test
