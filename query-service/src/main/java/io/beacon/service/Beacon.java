@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code beacon} command. {@code beacon start} runs everything in one process: an embedded
@@ -35,6 +36,11 @@ public final class Beacon {
   private Beacon() {}
 
   public static void main(String[] args) {
+    String logFormat = System.getenv().getOrDefault("BEACON_LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      System.err.println("beacon: BEACON_LOG_FORMAT must be text or json; was '" + logFormat + "'");
+      System.exit(2);
+    }
     if (args.length > 0 && args[0].equals("keys")) {
       System.exit(KeysCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
@@ -124,9 +130,16 @@ public final class Beacon {
 
   private static void printUrls(String base, String bootstrap, boolean embedded, boolean demo, boolean auth) {
     String example = demo ? DemoTraffic.ADVERTISERS.get(0) : "{advertiser}";
+    if ("json".equals(System.getenv("BEACON_LOG_FORMAT"))) {
+      // Keep stdout all JSON for log pipelines.
+      LoggerFactory.getLogger(Beacon.class).atInfo().addKeyValue("url", base).addKeyValue("kafka", bootstrap)
+          .log("Beacon is running at {} (dashboard {}/)", base, base);
+      return;
+    }
     System.out.printf("""
 
         Beacon is running.
+          Dashboard        %s/
           Kafka            %s%s
           API              %s/v1/advertisers/%s/recommendations?model=top-products&window=1h
           Stats            %s/v1/advertisers/%s/stats?window=1h&step=1m
@@ -136,7 +149,7 @@ public final class Beacon {
           Metrics          %s/prometheus
           Auth             %s
         Press Ctrl-C to stop.
-        %n""", bootstrap, embedded ? " (embedded)" : "", base, example, base, example, base, base, base, base,
+        %n""", base, bootstrap, embedded ? " (embedded)" : "", base, example, base, example, base, base, base, base,
         auth ? "API keys required (BEACON_AUTH_KEYS_FILE)" : "OFF: anyone who can reach this port reads and writes everything");
   }
 

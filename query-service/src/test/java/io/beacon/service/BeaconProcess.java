@@ -36,6 +36,11 @@ final class BeaconProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** What the process printed: stdout and stderr. */
+  Path log() {
+    return dir.resolve(name + ".log");
+  }
+
   void start() throws IOException {
     Files.createDirectories(dir);
     ProcessBuilder builder = new ProcessBuilder(List.of(

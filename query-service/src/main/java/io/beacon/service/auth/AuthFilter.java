@@ -98,7 +98,8 @@ final class AuthFilter {
       response.header("WWW-Authenticate", "Bearer realm=\"beacon\"");
       LOG.warn("401 {} {} from {}: {}", request.getMethod(), access.route(), request.getRemoteAddress().getAddress().getHostAddress(), detail);
     } else if (status == HttpStatus.FORBIDDEN) {
-      LOG.warn("403 {} {} from {}: {}", request.getMethod(), request.getPath(), request.getRemoteAddress().getAddress().getHostAddress(), detail);
+      LOG.atWarn().addKeyValue("advertiser_id", access.advertiser())
+          .log("403 {} {} from {}: {}", request.getMethod(), request.getPath(), request.getRemoteAddress().getAddress().getHostAddress(), detail);
     } else {
       response.header("Retry-After", "1");
     }

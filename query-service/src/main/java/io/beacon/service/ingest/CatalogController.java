@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Advertisers and the product catalog, written to their compacted topics: the last write of a key
@@ -42,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @ExecuteOn(TaskExecutors.BLOCKING)
 class CatalogController {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogController.class);
   static final int MAX_NAME = 256;
   static final int MAX_DESCRIPTION = 4096;
   static final int MAX_URL = 2048;
@@ -150,6 +153,7 @@ class CatalogController {
         .setAdvertiserId(adv).setName(name).setStatus(status).setUpdatedAt(clock.instant()).build();
     String topic = topics.advertisers();
     writer.write(List.of(new ProducerRecord<>(topic, adv, BeaconSerdes.advertiser().serialize(topic, advertiser))));
+    LOG.atInfo().addKeyValue("advertiser_id", adv).addKeyValue("status", status).log("advertiser {} is now {}", adv, status);
     return AdvertiserBody.of(advertiser);
   }
 
@@ -183,6 +187,7 @@ class CatalogController {
         .setUpdatedAt(product.updatedAt()).build();
     String topic = topics.products();
     writer.write(List.of(new ProducerRecord<>(topic, id, BeaconSerdes.product().serialize(topic, record))));
+    LOG.atInfo().addKeyValue("advertiser_id", product.advertiserId()).addKeyValue("product_id", id).log("catalog product {} written", id);
     return product;
   }
 

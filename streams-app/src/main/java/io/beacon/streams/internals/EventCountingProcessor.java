@@ -145,8 +145,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   private void reject(Record<String, AdEvent> record, RejectReason reason, String detail) {
-    LOG.debug("rejected event {} of advertiser {}: {} ({})",
-        record.value().getEventId(), record.key(), reason, detail);
+    LOG.atDebug().addKeyValue("advertiser_id", record.key()).addKeyValue("event_id", record.value().getEventId())
+        .addKeyValue("reason", reason).log("rejected event: {}", detail);
     increment(totalKeyFor(reason));
     listener.rejected(record.key(), reason);
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
