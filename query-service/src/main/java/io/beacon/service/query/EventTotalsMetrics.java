@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Exposes the exact totals kept in the {@code event-totals} store as gauges, so dashboards and
- * alerts see accepted and rejected events by reason: {@code beacon_events_total{outcome,reason}}.
+ * alerts see accepted and rejected events by reason: {@code beacon_events{outcome,reason}} (Prometheus drops
+ * the {@code _total} of a gauge).
  * Read at scrape time from the local partitions; NaN while the store is not queryable.
  */
 @Context
