@@ -113,12 +113,7 @@ public final class LoadGen {
   }
 
   private static void register(TrafficPlan plan, Sink sink, String url, String apiKey, PrintStream err) throws Exception {
-    for (int a = 0; a < plan.advertisers(); a++) {
-      sink.advertiser(plan.activeAdvertiser(a), "ACTIVE");
-    }
-    for (int a = 0; a < TrafficPlan.INACTIVE_ADVERTISERS; a++) {
-      sink.advertiser(plan.inactiveAdvertiser(a), "INACTIVE");
-    }
+    plan.registerAdvertisers(sink);
     if (url == null) {
       err.println("loadgen: no --url: waiting 5 s for Beacon to read the advertisers");
       Thread.sleep(5_000);

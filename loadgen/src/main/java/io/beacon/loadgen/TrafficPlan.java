@@ -49,6 +49,16 @@ public record TrafficPlan(long seed, int events, int advertisers, int products, 
     return start.plus(SPAN).plus(Duration.ofMinutes(30));
   }
 
+  /** Writes every advertiser of the plan, ACTIVE and INACTIVE, to the sink. */
+  public void registerAdvertisers(Sink sink) throws Exception {
+    for (int a = 0; a < advertisers; a++) {
+      sink.advertiser(activeAdvertiser(a), "ACTIVE");
+    }
+    for (int a = 0; a < INACTIVE_ADVERTISERS; a++) {
+      sink.advertiser(inactiveAdvertiser(a), "INACTIVE");
+    }
+  }
+
   public String activeAdvertiser(int i) {
     return "lg" + seed + "-adv-" + i;
   }

@@ -81,7 +81,7 @@ public record BeaconConfig(
         Duration.ofMinutes(5),
         100,
         100,
-        64L * 1024 * 1024,
+        256L * 1024 * 1024,
         Map.of());
   }
 

@@ -35,7 +35,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   @Override
   public void setConfig(String storeName, Options options, Map<String, Object> configs) {
     Object configured = configs.get(CACHE_BYTES_CONFIG);
-    createShared(configured == null ? 64L * 1024 * 1024 : Long.parseLong(configured.toString()));
+    createShared(configured == null ? 256L * 1024 * 1024 : Long.parseLong(configured.toString()));
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
     table.setBlockCache(cache);
     table.setCacheIndexAndFilterBlocks(true);

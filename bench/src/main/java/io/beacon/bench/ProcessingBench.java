@@ -1,0 +1,185 @@
+package io.beacon.bench;
+
+import io.beacon.loadgen.KafkaSink;
+import io.beacon.loadgen.Planned;
+import io.beacon.loadgen.TrafficGenerator;
+import io.beacon.loadgen.TrafficPlan;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.BeaconTopology;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+
+/**
+ * Processing throughput: events/s from the events topic through Beacon's whole topology (validate,
+ * dedup, advertiser join, counts at three resolutions, totals) beside a bare Kafka Streams
+ * {@code groupByKey().windowedBy(1 min).count()} over the very same records, on the same broker,
+ * alternating run by run so both see the same machine. Each run is a new application id with empty
+ * state; its time runs from the RUNNING state to the last input record processed.
+ */
+final class ProcessingBench {
+
+  record Result(Sample beacon, Sample bare) {
+    double ratio() {
+      return beacon.median() / bare.median();
+    }
+  }
+
+  /**
+   * How Beacon's RocksDB is set up in the runs.
+   *
+   * @param cacheBytes {@code beacon.rocksdb.cache-bytes}
+   * @param kafkaStreamsDefaults true to replace Beacon's bounded-memory setup with Kafka Streams' defaults
+   */
+  record RocksDbSetup(long cacheBytes, boolean kafkaStreamsDefaults) {}
+
+  private final String bootstrap;
+  private final Path stateRoot;
+  private final RocksDbSetup rocksDb;
+  private final PrintStream out;
+
+  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, PrintStream out) {
+    this.bootstrap = bootstrap;
+    this.stateRoot = stateRoot;
+    this.rocksDb = rocksDb;
+    this.out = out;
+  }
+
+  /** Writes {@code events} seeded events (loadgen's traffic, without garbage) under {@code prefix}. */
+  long prepare(String prefix, int events, int partitions) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      BeaconTopics topics = new BeaconTopics(prefix);
+      admin.createTopics(List.of(new NewTopic(topics.events(), partitions, (short) 1),
+          new NewTopic(topics.advertisers(), 1, (short) 1), new NewTopic(topics.products(), 1, (short) 1),
+          new NewTopic(topics.rejected(), partitions, (short) 1), new NewTopic(topics.dlq(), partitions, (short) 1))).all().get();
+    }
+    TrafficPlan plan = TrafficPlan.ending(Instant.now(), 7, events, 50, 100, false);
+    long[] written = {0};
+    long started = System.nanoTime();
+    try (KafkaSink sink = new KafkaSink(bootstrap, prefix)) {
+      plan.registerAdvertisers(sink);
+      new TrafficGenerator(plan).generate(planned -> {
+        try {
+          sink.send(planned);
+          written[0]++;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      sink.flush();
+    }
+    out.printf(Locale.ROOT, "bench: wrote %,d records in %.1f s%n", written[0], (System.nanoTime() - started) / 1e9);
+    return written[0];
+  }
+
+  Result run(String prefix, long records, String guarantee, int threads, int runs) throws Exception {
+    List<Double> beacon = new ArrayList<>();
+    List<Double> bare = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      beacon.add(measure("beacon", beacon(prefix, guarantee, threads), records));
+      bare.add(measure("bare count", bareCount(prefix, guarantee, threads), records));
+    }
+    return new Result(new Sample(beacon), new Sample(bare));
+  }
+
+  private KafkaStreams beacon(String prefix, String guarantee, int threads) throws Exception {
+    BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
+        newStateDir(), guarantee, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(5), 100, 100,
+        rocksDb.cacheBytes(), rocksDb.kafkaStreamsDefaults()
+            ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
+                StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
+            : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));
+    return new KafkaStreams(BeaconTopology.build(config), BeaconTopology.streamsProperties(config));
+  }
+
+  /** The baseline: windowed counts per key, nothing else; values are not even deserialised. */
+  private KafkaStreams bareCount(String prefix, String guarantee, int threads) throws Exception {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream(prefix + "events", Consumed.with(Serdes.String(), Serdes.ByteArray()))
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+        .count();
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-bare-" + UUID.randomUUID());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, newStateDir());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    return new KafkaStreams(builder.build(), props);
+  }
+
+  private String newStateDir() throws Exception {
+    return Files.createDirectories(stateRoot.resolve(UUID.randomUUID().toString())).toString();
+  }
+
+  /** Events/s of one run: from RUNNING until the stream threads have processed every input record. */
+  private double measure(String name, KafkaStreams streams, long records) throws Exception {
+    long[] runningAt = {0};
+    streams.setStateListener((to, from) -> {
+      if (to == KafkaStreams.State.RUNNING && runningAt[0] == 0) {
+        runningAt[0] = System.nanoTime();
+      }
+    });
+    streams.start();
+    try {
+      long last = -1;
+      long progressAt = System.nanoTime();
+      while (processed(streams) < records) {
+        long now = processed(streams);
+        if (now != last) {
+          last = now;
+          progressAt = System.nanoTime();
+        }
+        if (System.nanoTime() - progressAt > Duration.ofSeconds(30).toNanos() || streams.state() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException(name + " stalled at " + now + " of " + records + " records processed ("
+              + streams.state() + "); input lag by partition: " + lag(streams));
+        }
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - runningAt[0]) / 1e9;
+      double perSecond = records / seconds;
+      out.printf(Locale.ROOT, "bench:   %-10s %,9.0f events/s (%,d in %.2f s)%n", name, perSecond, records, seconds);
+      return perSecond;
+    } finally {
+      streams.close(Duration.ofSeconds(30));
+      streams.cleanUp();
+    }
+  }
+
+  private String lag(KafkaStreams streams) {
+    StringBuilder lags = new StringBuilder();
+    streams.metrics().forEach((metric, value) -> {
+      if (metric.name().equals("records-lag") && metric.tags().containsKey("partition")) {
+        lags.append(metric.tags().get("topic")).append('-').append(metric.tags().get("partition"))
+            .append('=').append(value.metricValue()).append(' ');
+      }
+    });
+    return lags.toString();
+  }
+
+  /** Records processed by all stream threads so far (thread-level {@code process-total}). */
+  private static long processed(KafkaStreams streams) {
+    return (long) streams.metrics().entrySet().stream()
+        .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total"))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+        .sum();
+  }
+}

@@ -1,0 +1,36 @@
+package io.beacon.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Repeated measurements of one figure: reported as median with min and max, never a single run. */
+record Sample(List<Double> values) {
+
+  Sample {
+    values = List.copyOf(values);
+    if (values.isEmpty()) {
+      throw new IllegalArgumentException("no measurement");
+    }
+  }
+
+  double median() {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  double min() {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+  }
+
+  double max() {
+    return values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+  }
+
+  /** "median (min–max)" with thousands separators. */
+  String describe() {
+    return String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(), min(), max());
+  }
+}
