@@ -100,9 +100,10 @@ final class ProcessingBench {
   }
 
   private KafkaStreams beacon(String prefix, String guarantee, int threads) throws Exception {
+    BeaconConfig shipped = BeaconConfig.defaults(bootstrap);
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
-        newStateDir(), guarantee, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(5), 100, 100,
-        rocksDb.cacheBytes(), rocksDb.kafkaStreamsDefaults()
+        newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
+        shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));

@@ -191,7 +191,7 @@ public final class BeaconQueries {
   }
 
   /** Stores can move between opening and reading (a rebalance): that is "not ready", not an error. */
-  private static <T> QueryResult<T> readable(String what, Supplier<QueryResult<T>> read) {
+  static <T> QueryResult<T> readable(String what, Supplier<QueryResult<T>> read) {
     try {
       return read.get();
     } catch (InvalidStateStoreException e) {

@@ -11,7 +11,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -58,20 +57,17 @@ public final class Directory {
 
   private static <T> QueryResult<List<T>> search(QueryResult<ReadOnlyKeyValueStore<String, T>> store, String what,
       Predicate<T> keep, int limit) {
-    if (!(store instanceof QueryResult.Found<ReadOnlyKeyValueStore<String, T>> found)) {
-      return store.retype();
-    }
-    List<T> hits = new ArrayList<>();
-    try (KeyValueIterator<String, T> all = found.value().all()) {
-      while (all.hasNext() && hits.size() < limit) {
-        T value = all.next().value;
-        if (value != null && keep.test(value)) {
-          hits.add(value);
+    return BeaconQueries.readable(what, () -> store.map(table -> {
+      List<T> hits = new ArrayList<>();
+      try (KeyValueIterator<String, T> all = table.all()) {
+        while (all.hasNext() && hits.size() < limit) {
+          T value = all.next().value;
+          if (value != null && keep.test(value)) {
+            hits.add(value);
+          }
         }
       }
-    } catch (InvalidStateStoreException e) {
-      return new QueryResult.NotReady<>(what + " moved during the search: " + e.getMessage());
-    }
-    return new QueryResult.Found<>(hits);
+      return hits;
+    }));
   }
 }

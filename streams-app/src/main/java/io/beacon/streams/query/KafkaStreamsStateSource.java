@@ -143,21 +143,21 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   @Override
   public QueryResult<ReadOnlyKeyValueStore<String, Advertiser>> advertisers() {
-    try {
-      return new QueryResult.Found<>(streams.store(
-          StoreQueryParameters.fromNameAndType(StoreNames.ADVERTISERS, QueryableStoreTypes.<String, Advertiser>keyValueStore())));
-    } catch (InvalidStateStoreException e) {
-      return new QueryResult.NotReady<>("the advertisers table is not queryable yet: " + e.getMessage());
-    }
+    return globalTable(StoreNames.ADVERTISERS, "the advertisers table");
   }
 
   @Override
   public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
+    return globalTable(StoreNames.CATALOG, "the catalog");
+  }
+
+  /** A global table's store: every instance holds it whole. */
+  private <V> QueryResult<ReadOnlyKeyValueStore<String, V>> globalTable(String storeName, String what) {
     try {
       return new QueryResult.Found<>(streams.store(
-          StoreQueryParameters.fromNameAndType(StoreNames.CATALOG, QueryableStoreTypes.<String, Product>keyValueStore())));
+          StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())));
     } catch (InvalidStateStoreException e) {
-      return new QueryResult.NotReady<>("the catalog is not queryable yet: " + e.getMessage());
+      return new QueryResult.NotReady<>(what + " is not queryable yet: " + e.getMessage());
     }
   }
 
