@@ -1,109 +1,106 @@
 package io.beacon.bench;
 
-import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Beacon's benchmarks, each beside its baseline measured in the same run (these machines are
- * shared and noisy, so figures are ratios and medians of several runs). Prints the figures and the
- * BENCHMARKS.md table rows.
- *
- * <pre>
- * java -jar bench/target/bench.jar processing [--events N] [--runs N] [--threads N] [--rocksdb-cache-mib N] [--rocksdb-defaults]
- * </pre>
+ * shared and noisy, so figures are ratios and medians of several runs). Every command prints its
+ * progress and then its rows of BENCHMARKS.md's table; {@code all} runs every command and writes
+ * the table into BENCHMARKS.md.
  */
 public final class Bench {
 
-  private static final String USAGE = """
-      usage: java -jar bench/target/bench.jar processing [--events N] [--runs N] [--threads N]
-                                                        [--rocksdb-cache-mib N] [--rocksdb-defaults]
+  /** One benchmark command; it reads its options, then calls {@link Args#rejectUnread()} before measuring. */
+  interface Command {
+    List<Figure> run(Args args, PrintStream out) throws Exception;
+  }
 
-        processing   events/s through Beacon's topology beside a bare Kafka Streams windowed count,
-                     exactly_once_v2 and at_least_once, on an embedded broker
-        --events N   records in the input topic (default 1000000)
-        --runs N     runs per system and guarantee; the median is reported (default 3)
-        --threads N  stream threads (default 1)
-        --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
-        --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
-      """;
+  private record Entry(String usage, Set<String> flags, Command command) {}
+
+  private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("processing", new Entry("""
+          processing   events/s through Beacon's topology beside a bare Kafka Streams windowed count,
+                       exactly_once_v2 and at_least_once, on an embedded broker
+            --events N   records in the input topic (default 1000000)
+            --runs N     runs per system and guarantee; the median is reported (default 3)
+            --threads N  stream threads (default 1)
+            --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
+            --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
+        """, Set.of("--rocksdb-defaults"), ProcessingBench::command));
+  }
+
+  private static final String TABLE_START = "<!-- bench all: table start -->";
+  private static final String TABLE_END = "<!-- bench all: table end -->";
 
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     if (args.length == 0 || args[0].equals("--help")) {
-      System.out.print(USAGE);
+      System.out.print(usage());
       return;
     }
-    if (!args[0].equals("processing")) {
-      fail("unknown command " + args[0]);
-    }
-    int events = 1_000_000;
-    int runs = 3;
-    int threads = 1;
-    long cacheMib = 256;
-    boolean rocksDbDefaults = false;
-    for (int i = 1; i < args.length; i += 2) {
-      if (args[i].equals("--rocksdb-defaults")) {
-        rocksDbDefaults = true;
-        i--;
-        continue;
-      }
-      if (i + 1 >= args.length) {
-        fail("missing value after " + args[i]);
-      }
-      int value = positive(args[i], args[i + 1]);
-      switch (args[i]) {
-        case "--events" -> events = value;
-        case "--runs" -> runs = value;
-        case "--threads" -> threads = value;
-        case "--rocksdb-cache-mib" -> cacheMib = value;
-        default -> fail("unknown option " + args[i]);
-      }
-    }
-    processing(events, runs, threads, new ProcessingBench.RocksDbSetup(cacheMib * 1024 * 1024, rocksDbDefaults), System.out);
-  }
-
-  static void processing(int events, int runs, int threads, ProcessingBench.RocksDbSetup rocksDb, PrintStream out)
-      throws Exception {
-    Path dir = Files.createTempDirectory("beacon-bench");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
-      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, out);
-      long records = bench.prepare("bench.", events, 6);
-      StringBuilder rows = new StringBuilder();
-      for (String guarantee : new String[] {"exactly_once_v2", "at_least_once"}) {
-        out.printf("bench: processing, %s, %d thread(s), %d runs each, RocksDB %s%n", guarantee, threads, runs,
-            rocksDb.kafkaStreamsDefaults() ? "Kafka Streams defaults" : (rocksDb.cacheBytes() >> 20) + " MiB bounded");
-        ProcessingBench.Result result = bench.run("bench.", records, guarantee, threads, runs);
-        rows.append(String.format(Locale.ROOT, "| processing, %s, %d thread(s), events/s | %s | bare windowed count: %s | %.2f× |%n",
-            guarantee, threads, result.beacon().describe(), result.bare().describe(), result.ratio()));
-      }
-      out.println();
-      out.println("| figure | Beacon, median (min–max) | baseline in the same run | ratio |");
-      out.println("| --- | --- | --- | --- |");
-      out.print(rows);
-    }
-  }
-
-  private static int positive(String option, String value) {
+    List<String> options = Arrays.asList(args).subList(1, args.length);
     try {
-      int n = Integer.parseInt(value);
-      if (n > 0) {
-        return n;
+      if (args[0].equals("all")) {
+        all(new Args(options, Set.of()), System.out);
+        return;
       }
-    } catch (NumberFormatException e) {
-      // reported below
+      Entry entry = COMMANDS.get(args[0]);
+      if (entry == null) {
+        throw new IllegalArgumentException("unknown command " + args[0]);
+      }
+      List<Figure> figures = entry.command().run(new Args(options, entry.flags()), System.out);
+      System.out.println();
+      System.out.print(Figure.HEADER);
+      figures.forEach(f -> System.out.print(f.row()));
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.err.print(usage());
+      System.exit(2);
     }
-    fail(option + " needs a positive whole number, was '" + value + "'");
-    return 0;
   }
 
-  private static void fail(String message) {
-    System.err.println("bench: " + message);
-    System.err.print(USAGE);
-    System.exit(2);
+  /** Runs every command with its defaults and writes the table into BENCHMARKS.md between its markers. */
+  private static void all(Args args, PrintStream out) throws Exception {
+    Path file = Path.of(args.text("--write", "BENCHMARKS.md"));
+    args.rejectUnread();
+    String text = Files.readString(file);
+    int start = text.indexOf(TABLE_START);
+    int end = text.indexOf(TABLE_END);
+    if (start < 0 || end < start) {
+      throw new IllegalArgumentException(file + " needs the lines " + TABLE_START + " and " + TABLE_END);
+    }
+    List<Figure> figures = new ArrayList<>();
+    for (Map.Entry<String, Entry> command : COMMANDS.entrySet()) {
+      out.println("bench: === " + command.getKey() + " ===");
+      figures.addAll(command.getValue().command().run(new Args(List.of(), Set.of()), out));
+    }
+    StringBuilder table = new StringBuilder(Figure.HEADER);
+    figures.forEach(f -> table.append(f.row()));
+    Files.writeString(file, text.substring(0, start + TABLE_START.length()) + "\n" + table + text.substring(end));
+    out.println();
+    out.print(table);
+    out.println("bench: wrote the table into " + file);
+  }
+
+  private static String usage() {
+    StringBuilder usage = new StringBuilder("usage: java -jar bench/target/bench.jar COMMAND [options]\n\n");
+    COMMANDS.values().forEach(e -> usage.append(e.usage()));
+    usage.append("""
+          all          every command above with its defaults; writes the table into BENCHMARKS.md
+            --write FILE  the file to write (default BENCHMARKS.md)
+        """);
+    return usage.toString();
   }
 }

@@ -1,7 +1,7 @@
 package io.beacon.bench;
 
 import io.beacon.loadgen.KafkaSink;
-import io.beacon.loadgen.Planned;
+import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.loadgen.TrafficGenerator;
 import io.beacon.loadgen.TrafficPlan;
 import io.beacon.streams.BeaconConfig;
@@ -18,8 +18,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -36,11 +38,7 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  */
 final class ProcessingBench {
 
-  record Result(Sample beacon, Sample bare) {
-    double ratio() {
-      return beacon.median() / bare.median();
-    }
-  }
+  record Result(Sample beacon, Sample bare) {}
 
   /**
    * How Beacon's RocksDB is set up in the runs.
@@ -49,6 +47,31 @@ final class ProcessingBench {
    * @param kafkaStreamsDefaults true to replace Beacon's bounded-memory setup with Kafka Streams' defaults
    */
   record RocksDbSetup(long cacheBytes, boolean kafkaStreamsDefaults) {}
+
+  /** The {@code processing} command. */
+  static List<Figure> command(Args args, PrintStream out) throws Exception {
+    int events = args.positive("--events", 1_000_000);
+    int runs = args.positive("--runs", 3);
+    int threads = args.positive("--threads", 1);
+    RocksDbSetup rocksDb = new RocksDbSetup(args.positive("--rocksdb-cache-mib", 256) * 1024L * 1024,
+        args.flag("--rocksdb-defaults"));
+    args.rejectUnread();
+    try (Workspace dir = Workspace.create();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
+      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, out);
+      long records = bench.prepare("bench.", events, 6);
+      List<Figure> figures = new ArrayList<>();
+      for (String guarantee : new String[] {"exactly_once_v2", "at_least_once"}) {
+        out.printf("bench: processing, %s, %d thread(s), %d runs each, RocksDB %s%n", guarantee, threads, runs,
+            rocksDb.kafkaStreamsDefaults() ? "Kafka Streams defaults" : (rocksDb.cacheBytes() >> 20) + " MiB bounded");
+        Result result = bench.run("bench.", records, guarantee, threads, runs);
+        figures.add(Figure.versus(String.format(Locale.ROOT, "processing, `%s`, %d thread(s), events/s", guarantee, threads),
+            result.beacon(), "bare windowed count", result.bare(),
+            guarantee.equals("exactly_once_v2") ? "≥ 0.6×, ≥ 100k/s" : "≥ 0.6×"));
+      }
+      return figures;
+    }
+  }
 
   private final String bootstrap;
   private final Path stateRoot;
@@ -93,8 +116,8 @@ final class ProcessingBench {
     List<Double> beacon = new ArrayList<>();
     List<Double> bare = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      beacon.add(measure("beacon", beacon(prefix, guarantee, threads), records));
-      bare.add(measure("bare count", bareCount(prefix, guarantee, threads), records));
+      beacon.add(measure("beacon", beacon(prefix, guarantee, threads), threads, records));
+      bare.add(measure("bare count", bareCount(prefix, guarantee, threads), threads, records));
     }
     return new Result(new Sample(beacon), new Sample(bare));
   }
@@ -132,7 +155,8 @@ final class ProcessingBench {
   }
 
   /** Events/s of one run: from RUNNING until the stream threads have processed every input record. */
-  private double measure(String name, KafkaStreams streams, long records) throws Exception {
+  private double measure(String name, KafkaStreams streams, int threads, long records) throws Exception {
+    Progress progress = new Progress(streams, threads);
     long[] runningAt = {0};
     streams.setStateListener((to, from) -> {
       if (to == KafkaStreams.State.RUNNING && runningAt[0] == 0) {
@@ -143,8 +167,8 @@ final class ProcessingBench {
     try {
       long last = -1;
       long progressAt = System.nanoTime();
-      while (processed(streams) < records) {
-        long now = processed(streams);
+      while (progress.processed() < records) {
+        long now = progress.processed();
         if (now != last) {
           last = now;
           progressAt = System.nanoTime();
@@ -176,11 +200,29 @@ final class ProcessingBench {
     return lags.toString();
   }
 
-  /** Records processed by all stream threads so far (thread-level {@code process-total}). */
-  private static long processed(KafkaStreams streams) {
-    return (long) streams.metrics().entrySet().stream()
-        .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total"))
-        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-        .sum();
+  /**
+   * Records processed by all stream threads so far (thread-level {@code process-total}). The
+   * metric objects are looked up once per thread count: {@code KafkaStreams.metrics()} copies
+   * thousands of metrics, and calling it every 20 ms took a whole core away from the run.
+   */
+  private static final class Progress {
+    private final KafkaStreams streams;
+    private final int threads;
+    private List<Metric> counters = List.of();
+
+    Progress(KafkaStreams streams, int threads) {
+      this.streams = streams;
+      this.threads = threads;
+    }
+
+    long processed() {
+      if (counters.size() < threads) {
+        counters = streams.metrics().entrySet().stream()
+            .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total"))
+            .map(Map.Entry::getValue)
+            .collect(Collectors.toList());
+      }
+      return (long) counters.stream().mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
+    }
   }
 }

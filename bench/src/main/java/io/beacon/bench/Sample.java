@@ -31,6 +31,11 @@ record Sample(List<Double> values) {
 
   /** "median (min–max)" with thousands separators. */
   String describe() {
-    return String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", median(), min(), max());
+    return describe("%,.0f");
+  }
+
+  /** "median (min–max)", each formatted with {@code format}, e.g. "%.2f" for milliseconds. */
+  String describe(String format) {
+    return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median(), min(), max());
   }
 }

@@ -28,7 +28,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   private static final Logger LOG = LoggerFactory.getLogger(EventCountingProcessor.class);
   /** How often, in stream time, expired buckets are deleted. */
-  static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
+  static final Duration EXPIRY_INTERVAL = Duration.ofHours(1);
   public static final String ACCEPTED = "accepted";
 
   private final BeaconConfig config;
@@ -106,7 +105,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       reject(record, RejectReason.DUPLICATE, "event_id " + event.getEventId() + " already counted");
       return;
     }
-    eventIds.put(dedupKey, eventTime, eventTime);
+    eventIds.put(dedupKey, eventTime, dedupBucket(eventTime));
     count(event, eventTime);
     increment(ACCEPTED);
     long acceptedAt = ProcessingListener.acceptedAt(record.headers());
@@ -114,11 +113,27 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     listener.counted(advertiserId, acceptedAt < 0 ? -1 : Math.max(0, System.currentTimeMillis() - acceptedAt));
   }
 
+  /**
+   * Whether the event id was counted within the dedup window of {@code eventTime}. Ids are stored
+   * under the start of their dedup-window-sized bucket, so the check is three point lookups (this
+   * bucket and its neighbours) instead of a range fetch, which opened a RocksDB iterator per
+   * segment for every event.
+   */
   private boolean seenBefore(String dedupKey, long eventTime) {
     long window = config.dedupWindow().toMillis();
-    try (WindowStoreIterator<Long> seen = eventIds.fetch(dedupKey, eventTime - window, eventTime + window)) {
-      return seen.hasNext();
+    long bucket = dedupBucket(eventTime);
+    for (long start = bucket - window; start <= bucket + window; start += window) {
+      Long seenAt = eventIds.fetch(dedupKey, start);
+      if (seenAt != null && Math.abs(seenAt - eventTime) <= window) {
+        return true;
+      }
     }
+    return false;
+  }
+
+  private long dedupBucket(long eventTime) {
+    long window = config.dedupWindow().toMillis();
+    return Math.floorDiv(eventTime, window) * window;
   }
 
   private void count(AdEvent event, long eventTime) {
