@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -55,6 +57,13 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private KeyValueStore<Bytes, Counts> advertiserCounts;
   private KeyValueStore<String, Long> countedAdvertisers;
   private KeyValueStore<String, Long> totals;
+  /*
+   * Mirrors of the small stores, so the per-event path skips their reads. They hold what this
+   * task wrote or read; a task that fails is rebuilt with a new processor, so they never outlive
+   * an aborted transaction.
+   */
+  private final Map<String, Long> latestEventTimes = new HashMap<>();
+  private final Map<String, Long> totalsMirror = new HashMap<>();
 
   public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener) {
     this.config = config;
@@ -143,8 +152,11 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       add(productCounts, CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event);
       add(advertiserCounts, CountKeys.bucket(advertiserId, resolution, bucket), event);
     }
-    Long latest = countedAdvertisers.get(advertiserId);
-    if (latest == null || latest < eventTime) {
+    // Stored at second precision, what the last-event gauge shows: one write per second per
+    // advertiser instead of one per event.
+    Long latest = latestEventTimes.computeIfAbsent(advertiserId, countedAdvertisers::get);
+    if (latest == null || latest / 1000 < eventTime / 1000) {
+      latestEventTimes.put(advertiserId, eventTime);
       countedAdvertisers.put(advertiserId, eventTime);
     }
   }
@@ -155,8 +167,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   private void increment(String totalKey) {
-    Long current = totals.get(totalKey);
-    totals.put(totalKey, current == null ? 1L : current + 1);
+    Long current = totalsMirror.computeIfAbsent(totalKey, totals::get);
+    long next = current == null ? 1L : current + 1;
+    totalsMirror.put(totalKey, next);
+    totals.put(totalKey, next);
   }
 
   private void reject(Record<String, AdEvent> record, RejectReason reason, String detail) {
@@ -193,7 +207,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
         }
       }
     }
-    idle.forEach(countedAdvertisers::delete);
+    idle.forEach(advertiser -> {
+      countedAdvertisers.delete(advertiser);
+      latestEventTimes.remove(advertiser);
+    });
   }
 
   /** Deletes the advertiser's buckets of one resolution that start before {@code cutoff}. */
