@@ -37,6 +37,14 @@ public final class Bench {
             --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
             --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
         """, Set.of("--rocksdb-defaults"), ProcessingBench::command));
+    COMMANDS.put("redis", new Entry("""
+          redis        events/s of Beacon's per-event work done in Redis (a Lua script per event, EVALSHA
+                       pipelined from Jedis) beside pipelined ZINCRBY alone, on a redis-server of its own
+            --events N   primary events of the same traffic as processing (default 1000000)
+            --runs N     runs of each; the median is reported (default 3)
+            --batch N    commands per pipeline batch before the replies are read (default 1000)
+            --appendonly Redis writes an append-only file, fsynced every second (default: no persistence)
+        """, Set.of("--appendonly"), RedisBench::command));
   }
 
   private static final String TABLE_START = "<!-- bench all: table start -->";
