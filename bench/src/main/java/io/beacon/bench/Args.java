@@ -59,6 +59,12 @@ final class Args {
     return values.getOrDefault(name, defaultValue);
   }
 
+  /** A list given as one value of words separated by spaces, e.g. {@code --jvm "-Xss1m -Xlog:gc"}; empty by default. */
+  List<String> words(String name) {
+    String value = text(name, "").strip();
+    return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+  }
+
   void rejectUnread() {
     for (String name : values.keySet()) {
       if (!read.contains(name)) {

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +41,20 @@ final class BeaconInstance implements AutoCloseable {
    * (KAFKA_BOOTSTRAP_SERVERS is required). Returns once it answers ready.
    */
   static BeaconInstance start(String name, Path dir, int port, String heap, Map<String, String> env) throws Exception {
+    return start(name, dir, port, heap, List.of(), env);
+  }
+
+  /** As above, with more options for its JVM, e.g. {@code -XX:StartFlightRecording=...} to profile it. */
+  static BeaconInstance start(String name, Path dir, int port, String heap, List<String> jvmOptions,
+      Map<String, String> env) throws Exception {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build with ./beacon bench, or mvn -DskipTests package");
     }
     Files.createDirectories(dir);
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-jar", JAR.toAbsolutePath().toString(), "start", "--port", String.valueOf(port)))
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", JAR.toAbsolutePath().toString(), "start", "--port", String.valueOf(port)));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
@@ -54,16 +62,32 @@ final class BeaconInstance implements AutoCloseable {
     builder.environment().put("BEACON_STATE_DIR", dir.resolve("state").toString());
     builder.environment().putAll(env);
     BeaconInstance instance = new BeaconInstance(name, dir, port, builder.start());
-    instance.awaitReady(Duration.ofMinutes(3));
+    try {
+      instance.awaitReady(Duration.ofMinutes(3));
+    } catch (Exception e) {
+      instance.close(); // the caller has no instance to close yet
+      throw e;
+    }
     return instance;
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + address();
+  }
+
+  /** {@code host:port} as the other instances know it (its {@code BEACON_APPLICATION_SERVER}). */
+  String address() {
+    return "127.0.0.1:" + port;
   }
 
   long pid() {
     return process.pid();
+  }
+
+  /** CPU time the process has used so far, all its threads, user and system. */
+  Duration cpuTime() {
+    return process.toHandle().info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the OS does not tell the CPU time of " + name));
   }
 
   /** Resident set size of the process, from /proc (Linux). */

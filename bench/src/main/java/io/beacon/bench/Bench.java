@@ -45,6 +45,42 @@ public final class Bench {
             --batch N    commands per pipeline batch before the replies are read (default 1000)
             --appendonly Redis writes an append-only file, fsynced every second (default: no persistence)
         """, Set.of("--appendonly"), RedisBench::command));
+    COMMANDS.put("query", new Entry("""
+          query        top-N query (window=1h, n=10) with wrk on one Beacon instance that owns every
+                       advertiser, beside Redis ZREVRANGE (redis-benchmark) and nginx serving a static
+                       400-byte JSON (wrk), on an embedded broker; loadgen's traffic of the last 2 hours
+            --runs N          runs per system, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10; warm-up: half of it)
+            --connections N   wrk connections and redis-benchmark clients (default 64)
+            --events N        loadgen events written before measuring (default 100000)
+            --advertisers N   advertisers, queried in turn (default 20)
+            --products N      products per advertiser, and members of Redis's sorted set (default 100)
+            --redis-requests N  requests per redis-benchmark run (default 1000000)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVM, e.g. -XX:StartFlightRecording=filename=/tmp/q.jfr
+        """, Set.of(), QueryBench::command));
+    COMMANDS.put("long-window", new Entry("""
+          long-window  top-N over window=7d and window=30d with wrk for one advertiser with many products
+                       and counts over the last 30 days, on one Beacon instance and an embedded broker
+            --runs N          runs per window, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10; warm-up: half of it)
+            --connections N   wrk connections (default 8)
+            --events N        events over the 30 days, written oldest first (default 300000)
+            --products N      products of the advertiser, each event's drawn uniformly (default 10000)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVM
+        """, Set.of(), LongWindowBench::command));
+    COMMANDS.put("forwarded", new Entry("""
+          forwarded    top-N query (window=1h, n=10) with wrk on two Beacon instances: on the owner of the
+                       advertisers (local) and on the other one, which forwards to the owner
+            --runs N          runs per instance, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10; warm-up: half of it on each)
+            --connections N   wrk connections (default 64)
+            --events N        loadgen events written before measuring (default 100000)
+            --advertisers N   advertisers; those the owner holds are queried in turn (default 20)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for both instances' JVMs
+        """, Set.of(), ForwardedBench::command));
   }
 
   private static final String TABLE_START = "<!-- bench all: table start -->";

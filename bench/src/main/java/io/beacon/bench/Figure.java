@@ -18,7 +18,12 @@ record Figure(String name, String beacon, String baseline, String ratio, String 
 
   /** A figure with a baseline: the ratio is Beacon's median over the baseline's. */
   static Figure versus(String name, Sample beacon, String baselineName, Sample baseline, String target) {
-    return new Figure(name, beacon.describe(), baselineName + ": " + baseline.describe(),
+    return versus(name, beacon, baselineName, baseline, "%,.0f", target);
+  }
+
+  /** As above, with both samples formatted with {@code format}, e.g. "%.2f" for milliseconds. */
+  static Figure versus(String name, Sample beacon, String baselineName, Sample baseline, String format, String target) {
+    return new Figure(name, beacon.describe(format), baselineName + ": " + baseline.describe(format),
         String.format(Locale.ROOT, "%.2f×", beacon.median() / baseline.median()), target);
   }
 

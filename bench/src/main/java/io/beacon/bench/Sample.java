@@ -3,6 +3,7 @@ package io.beacon.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /** Repeated measurements of one figure: reported as median with min and max, never a single run. */
 record Sample(List<Double> values) {
@@ -12,6 +13,11 @@ record Sample(List<Double> values) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("no measurement");
     }
+  }
+
+  /** One figure of each run, e.g. {@code Sample.of(wrkRuns, Wrk.Result::p99Ms)}. */
+  static <T> Sample of(List<T> runs, ToDoubleFunction<T> figure) {
+    return new Sample(runs.stream().mapToDouble(figure).boxed().toList());
   }
 
   double median() {
