@@ -18,7 +18,8 @@ final class Percentiles {
 
   /** The smallest value that at least {@code percent} % of the values are at or below. */
   double at(double percent) {
-    int rank = (int) Math.ceil(percent / 100 * sorted.size());
+    // Less a hair, so that rounding (99.9 / 100 * 1000 = 999.0000000000001) does not skip a rank.
+    int rank = (int) Math.ceil(percent / 100 * sorted.size() - 1e-9);
     return sorted.get(Math.max(0, rank - 1));
   }
 
