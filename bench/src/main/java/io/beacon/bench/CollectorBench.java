@@ -40,7 +40,7 @@ final class CollectorBench {
   /** The {@code collector} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
-    Duration duration = Duration.ofSeconds(args.positive("--seconds", 30));
+    Duration duration = Duration.ofSeconds(args.positive("--seconds", 20));
     int connections = args.positive("--connections", 64);
     int records = args.positive("--records", 5_000_000);
     args.rejectUnread();

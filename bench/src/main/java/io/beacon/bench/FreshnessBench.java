@@ -40,7 +40,7 @@ final class FreshnessBench {
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
     int probes = args.positive("--probes", 400);
-    int loadRate = args.positive("--load-rate", 5000);
+    int loadRate = args.positive("--load-rate", 2000);
     int pollMs = args.positive("--poll-ms", 1);
     args.rejectUnread();
     List<Double> p50s = new ArrayList<>();
@@ -76,7 +76,7 @@ final class FreshnessBench {
       PrintStream out) throws Exception {
     String prefix = "fresh" + run + ".";
     Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "BEACON_TOPIC_PREFIX", prefix,
-        "BEACON_APPLICATION_ID", "fresh" + run, "BEACON_COLLECTOR_RATE_LIMIT", "1000000");
+        "BEACON_APPLICATION_ID", "fresh" + run);
     try (BeaconInstance instance = BeaconInstance.start("beacon-fresh" + run, dir.resolve("fresh" + run),
         EmbeddedKafkaBroker.freePort(), "1g", env)) {
       BeaconClient beacon = new BeaconClient(instance.url());

@@ -29,12 +29,14 @@ final class MemoryBench {
   private static final String HEAP = "1g";
   private static final String APPLICATION_ID = "beacon";
   private static final double MIB = 1024 * 1024;
+  /** The figure; the default is smaller so that counting takes minutes, not most of an hour. */
+  private static final double TEN_MILLION = 10_000_000;
   /** No progress for this long means the instance is stuck: give up rather than wait forever. */
   private static final Duration STALLED = Duration.ofMinutes(5);
 
   /** The {@code memory} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int keys = args.positive("--keys", 10_000_000);
+    int keys = args.positive("--keys", 5_000_000);
     int loadMinutes = args.positive("--load-minutes", 10);
     int loadRate = args.positive("--load-rate", 2000);
     int sampleSeconds = args.positive("--sample-seconds", 10);
@@ -55,8 +57,9 @@ final class MemoryBench {
       try (BeaconInstance first = BeaconInstance.start("beacon-first", firstDir, EmbeddedKafkaBroker.freePort(), HEAP, env)) {
         emptyStartSeconds = secondsSince(started);
         BeaconClient beacon = new BeaconClient(first.url());
-        ingest(plan, broker.bootstrapServers(), beacon, first, kafka, sample, out);
-        memory = memory(first, beacon, BeaconInstance.stateDir(firstDir), out);
+        double perSecond = ingest(plan, broker.bootstrapServers(), beacon, first, kafka, sample, out);
+        memory = memory(first, beacon, BeaconInstance.stateDir(firstDir), out) + String.format(Locale.ROOT,
+            "; counted at %,.0f events/s, so 10M keys take ~%.0f min", perSecond, TEN_MILLION / perSecond / 60);
         underLoad = underLoad(broker.bootstrapServers(), beacon, first, kafka, loadRate, Duration.ofMinutes(loadMinutes),
             sample, out);
         answer = beacon.send("GET", query, null, 200);
@@ -79,7 +82,7 @@ final class MemoryBench {
   }
 
   /** Writes the plan's events and waits until the instance has counted them all, printing progress. */
-  private static void ingest(DistinctKeys plan, String bootstrap, BeaconClient beacon, BeaconInstance instance,
+  private static double ingest(DistinctKeys plan, String bootstrap, BeaconClient beacon, BeaconInstance instance,
       KafkaState kafka, Duration sample, PrintStream out) throws Exception {
     out.printf(Locale.ROOT, "bench: memory: writing %,d events (%d advertisers × %d products × %,d minutes from %s) "
         + "straight to Kafka%n", plan.keys(), plan.advertisers(), plan.products(), plan.minutes(), plan.start());
@@ -104,9 +107,11 @@ final class MemoryBench {
     awaitCounted(started, instance, kafka, sample, out);
     double seconds = secondsSince(started);
     var stats = beacon.json("/v1/stats");
-    out.printf(Locale.ROOT, "bench: memory: counted in %.0f s (%,.0f events/s from the first write); /v1/stats: "
-        + "accepted %,d, rejected %s%n", seconds, plan.keys() / seconds, stats.at("/events/accepted").asLong(),
-        stats.at("/events/rejected"));
+    double perSecond = plan.keys() / seconds;
+    out.printf(Locale.ROOT, "bench: memory: counted in %.0f s (%,.0f events/s from the first write; 10,000,000 keys "
+        + "would take %.0f min at this rate); /v1/stats: accepted %,d, rejected %s%n", seconds, perSecond,
+        TEN_MILLION / perSecond / 60, stats.at("/events/accepted").asLong(), stats.at("/events/rejected"));
+    return perSecond;
   }
 
   /** Waits until the instance's consumer group has committed every input record, printing progress. */
@@ -161,6 +166,7 @@ final class MemoryBench {
     out.printf(Locale.ROOT, "bench: memory: %,d events/s of new keys for %d min, RSS every %d s%n", rate,
         duration.toMinutes(), sample.toSeconds());
     RssSeries series = new RssSeries();
+    PrometheusMetrics before = beacon.prometheus();
     long started = System.nanoTime();
     try (SteadyLoad load = SteadyLoad.start(bootstrap, "beacon.", beacon, rate, 50, 100)) {
       while (System.nanoTime() - started < duration.toNanos()) {
@@ -170,7 +176,14 @@ final class MemoryBench {
       }
     }
     series.add(instance.rssBytes());
-    out.println("bench: memory: RSS under load: " + series.describe());
+    PrometheusMetrics after = beacon.prometheus();
+    // What moved inside the process, to tell a growing heap from growing native (RocksDB) memory.
+    out.printf(Locale.ROOT, "bench: memory: RSS under load: %s; JVM heap committed %,.0f -> %,.0f MiB, "
+            + "RocksDB block cache %,.0f -> %,.0f MiB%n", series.describe(),
+        before.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
+        after.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
+        before.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB,
+        after.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB);
     awaitCounted(started, instance, kafka, sample, out);
     return series;
   }
