@@ -41,12 +41,21 @@ final class BeaconInstance implements AutoCloseable {
    * (KAFKA_BOOTSTRAP_SERVERS is required). Returns once it answers ready.
    */
   static BeaconInstance start(String name, Path dir, int port, String heap, Map<String, String> env) throws Exception {
+<<<<<<< HEAD
     return start(name, dir, port, heap, List.of(), env);
   }
 
   /** As above, with more options for its JVM, e.g. {@code -XX:StartFlightRecording=...} to profile it. */
   static BeaconInstance start(String name, Path dir, int port, String heap, List<String> jvmOptions,
       Map<String, String> env) throws Exception {
+=======
+    return start(name, dir, port, heap, env, Duration.ofMinutes(3));
+  }
+
+  /** As {@link #start(String, Path, int, String, Map)}, waiting up to {@code readyTimeout} (restoring much state takes long). */
+  static BeaconInstance start(String name, Path dir, int port, String heap, Map<String, String> env, Duration readyTimeout)
+      throws Exception {
+>>>>>>> bench-fresh
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build with ./beacon bench, or mvn -DskipTests package");
     }
@@ -59,16 +68,27 @@ final class BeaconInstance implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile()));
     builder.environment().put("BEACON_APPLICATION_SERVER", "127.0.0.1:" + port);
-    builder.environment().put("BEACON_STATE_DIR", dir.resolve("state").toString());
+    builder.environment().put("BEACON_STATE_DIR", stateDir(dir).toString());
     builder.environment().putAll(env);
     BeaconInstance instance = new BeaconInstance(name, dir, port, builder.start());
     try {
+<<<<<<< HEAD
       instance.awaitReady(Duration.ofMinutes(3));
     } catch (Exception e) {
       instance.close(); // the caller has no instance to close yet
+=======
+      instance.awaitReady(readyTimeout);
+    } catch (RuntimeException | InterruptedException e) {
+      instance.kill(); // not left running when the benchmark gives up on it
+>>>>>>> bench-fresh
       throw e;
     }
     return instance;
+  }
+
+  /** The RocksDB state of an instance started in {@code dir}. */
+  static Path stateDir(Path dir) {
+    return dir.resolve("state");
   }
 
   String url() {

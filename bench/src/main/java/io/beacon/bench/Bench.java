@@ -81,6 +81,32 @@ public final class Bench {
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for both instances' JVMs
         """, Set.of(), ForwardedBench::command));
+    COMMANDS.put("freshness", new Entry("""
+          freshness    ms from POST /v1/events returning to the event showing in the recommendations, while
+                       background traffic is counted; one Beacon process per run on an embedded broker
+            --runs N       runs, each a new instance with its own topics (default 3)
+            --probes N     timed probes per run, after 30 s and at least 20 untimed ones (default 400)
+            --load-rate N  background events/s written straight to Kafka (default 2000)
+            --poll-ms N    pause between polls of the recommendations (default 1)
+        """, Set.of(), FreshnessBench::command));
+    COMMANDS.put("collector", new Entry("""
+          collector    events/s through POST /v1/events (batches of 100) and requests/s of GET /px, by wrk,
+                       beside Kafka's ProducerPerformance on the same embedded broker; a new Beacon process
+                       per measurement
+            --runs N         runs of each, alternating (default 3)
+            --seconds N      wrk's time per measurement, after 5 s of warm-up (default 20)
+            --connections N  wrk's connections (default 64)
+            --records N      records ProducerPerformance sends per run (default 5000000)
+        """, Set.of(), CollectorBench::command));
+    COMMANDS.put("memory", new Entry("""
+          memory       memory and restore, one run: RSS, RocksDB on disk and RocksDB's cache after N distinct
+                       (advertiser, product, minute) keys written straight to Kafka; RSS under steady load;
+                       then a new instance with empty state restores it all from the changelogs (timed)
+            --keys N            distinct minute keys, 40 advertisers × 100 products × N/4000 minutes (default 5000000)
+            --load-minutes N    steady load after the keys are counted (default 10)
+            --load-rate N       its events/s (default 2000)
+            --sample-seconds N  RSS sampled and progress printed this often (default 10)
+        """, Set.of(), MemoryBench::command));
   }
 
   private static final String TABLE_START = "<!-- bench all: table start -->";
