@@ -22,6 +22,8 @@ final class BeaconInstance implements AutoCloseable {
 
   /** The packaged service; {@code ./beacon bench} builds it. */
   static final Path JAR = Path.of("query-service/target/beacon.jar");
+  /** How long an instance with little state may take to be ready. */
+  static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
@@ -41,21 +43,15 @@ final class BeaconInstance implements AutoCloseable {
    * (KAFKA_BOOTSTRAP_SERVERS is required). Returns once it answers ready.
    */
   static BeaconInstance start(String name, Path dir, int port, String heap, Map<String, String> env) throws Exception {
-<<<<<<< HEAD
-    return start(name, dir, port, heap, List.of(), env);
+    return start(name, dir, port, heap, List.of(), env, READY_TIMEOUT);
   }
 
-  /** As above, with more options for its JVM, e.g. {@code -XX:StartFlightRecording=...} to profile it. */
+  /**
+   * As above, with more options for its JVM (e.g. {@code -XX:StartFlightRecording=...} to profile
+   * it), waiting up to {@code readyTimeout} (restoring much state takes long).
+   */
   static BeaconInstance start(String name, Path dir, int port, String heap, List<String> jvmOptions,
-      Map<String, String> env) throws Exception {
-=======
-    return start(name, dir, port, heap, env, Duration.ofMinutes(3));
-  }
-
-  /** As {@link #start(String, Path, int, String, Map)}, waiting up to {@code readyTimeout} (restoring much state takes long). */
-  static BeaconInstance start(String name, Path dir, int port, String heap, Map<String, String> env, Duration readyTimeout)
-      throws Exception {
->>>>>>> bench-fresh
+      Map<String, String> env, Duration readyTimeout) throws Exception {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: build with ./beacon bench, or mvn -DskipTests package");
     }
@@ -72,15 +68,9 @@ final class BeaconInstance implements AutoCloseable {
     builder.environment().putAll(env);
     BeaconInstance instance = new BeaconInstance(name, dir, port, builder.start());
     try {
-<<<<<<< HEAD
-      instance.awaitReady(Duration.ofMinutes(3));
-    } catch (Exception e) {
-      instance.close(); // the caller has no instance to close yet
-=======
       instance.awaitReady(readyTimeout);
     } catch (RuntimeException | InterruptedException e) {
       instance.kill(); // not left running when the benchmark gives up on it
->>>>>>> bench-fresh
       throw e;
     }
     return instance;

@@ -35,8 +35,8 @@ final class ForwardedBench {
       Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
       // Both start before any data is written: with empty state Kafka Streams splits the
       // partitions between them at once, instead of warming B up first.
-      try (BeaconInstance a = BeaconInstance.start("a", dir.resolve("a"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env);
-          BeaconInstance b = BeaconInstance.start("b", dir.resolve("b"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env)) {
+      try (BeaconInstance a = BeaconInstance.start("a", dir.resolve("a"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env, BeaconInstance.READY_TIMEOUT);
+          BeaconInstance b = BeaconInstance.start("b", dir.resolve("b"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env, BeaconInstance.READY_TIMEOUT)) {
         a.awaitReady(Duration.ofMinutes(1)); // A rebalanced when B joined
         RecentTraffic traffic = RecentTraffic.write(broker.bootstrapServers(), List.of(a.url(), b.url()), events,
             advertisers, 100, out);

@@ -43,7 +43,7 @@ final class LongWindowBench {
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort());
         BeaconInstance beacon = BeaconInstance.start("beacon", dir.resolve("beacon"), EmbeddedKafkaBroker.freePort(), "1g",
-            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()))) {
+            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT)) {
       write(broker.bootstrapServers(), beacon.url(), events, products, out);
       // Minutes: replaying 30 days of event time, Beacon's dedup window store opens and drops a
       // RocksDB segment for every 2 hours of stream time (JFR: RocksDB.open under AbstractSegments).

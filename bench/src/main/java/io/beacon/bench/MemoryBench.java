@@ -195,7 +195,7 @@ final class MemoryBench {
   private static String restore(Path dir, Map<String, String> env, String query, String expected, PrintStream out)
       throws Exception {
     long started = System.nanoTime();
-    try (BeaconInstance second = BeaconInstance.start("beacon-second", dir, EmbeddedKafkaBroker.freePort(), HEAP, env,
+    try (BeaconInstance second = BeaconInstance.start("beacon-second", dir, EmbeddedKafkaBroker.freePort(), HEAP, List.of(), env,
         Duration.ofMinutes(60))) {
       double ready = secondsSince(started);
       BeaconClient beacon = new BeaconClient(second.url());

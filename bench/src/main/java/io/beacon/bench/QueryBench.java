@@ -39,7 +39,7 @@ final class QueryBench {
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort());
         BeaconInstance beacon = BeaconInstance.start("beacon", dir.resolve("beacon"), EmbeddedKafkaBroker.freePort(), "1g",
-            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
+            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT);
         RedisServer redis = RedisServer.start(dir.resolve("redis"), false);
         NginxServer nginx = NginxServer.start(dir.resolve("nginx"), STATIC_JSON, staticJson(400))) {
       RecentTraffic traffic = RecentTraffic.write(broker.bootstrapServers(), List.of(beacon.url()), events, advertisers,
