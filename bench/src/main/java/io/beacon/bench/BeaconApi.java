@@ -55,7 +55,7 @@ final class BeaconApi {
     }
   }
 
-  /** Waits until the instances behind {@code baseUrl} have counted {@code events} events in all. */
+  /** Waits until the instances behind {@code baseUrl} have counted {@code events} events in all, and no more. */
   static void awaitAccepted(String baseUrl, long events, Duration timeout, PrintStream out) throws Exception {
     long started = System.nanoTime();
     long accepted = -1;
@@ -68,6 +68,9 @@ final class BeaconApi {
       HttpResponse<String> stats = get(baseUrl + "/v1/stats");
       Matcher m = ACCEPTED.matcher(stats.body());
       accepted = stats.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+    if (accepted > events) {
+      throw new IllegalStateException("Beacon counted " + accepted + " events, more than the " + events + " written");
     }
     out.printf("bench: Beacon had counted all %,d events after %.1f s%n", accepted, (System.nanoTime() - started) / 1e9);
   }

@@ -55,7 +55,7 @@ public final class Bench {
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers, queried in turn (default 20)
             --products N      products per advertiser, and members of Redis's sorted set (default 100)
-            --redis-requests N  requests per redis-benchmark run (default 1000000)
+            --redis-requests N  requests per redis-benchmark run (default 500000)
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVM, e.g. -XX:StartFlightRecording=filename=/tmp/q.jfr
         """, Set.of(), QueryBench::command));
@@ -65,7 +65,7 @@ public final class Bench {
             --runs N          runs per window, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10; warm-up: half of it)
             --connections N   wrk connections (default 8)
-            --events N        events over the 30 days, written oldest first (default 300000)
+            --events N        events over the 30 days, written oldest first (default 100000)
             --products N      products of the advertiser, each event's drawn uniformly (default 10000)
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVM
@@ -120,6 +120,9 @@ public final class Bench {
       System.out.print(usage());
       return;
     }
+    // Ctrl-C skips the commands' cleanup: stop the processes they started (Beacon, redis-server,
+    // nginx, wrk), or they would outlive the benchmark.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
     List<String> options = Arrays.asList(args).subList(1, args.length);
     try {
       if (args[0].equals("all")) {

@@ -45,12 +45,12 @@ final class LatencyChart {
 
   private static final String[] PERCENTILES = {"p50", "p99", "p99.9"};
   private static final Color[] COLORS = {new Color(0x4C78A8), new Color(0xF58518), new Color(0xB2182B)};
-  private static final int WIDTH = 1200;
-  private static final int HEIGHT = 600;
+  private static final int GROUP_WIDTH = 170;
+  private static final int HEIGHT = 620;
   private static final int LEFT = 80;
   private static final int RIGHT = 20;
   private static final int TOP = 80;
-  private static final int BOTTOM = 80;
+  private static final int BOTTOM = 100;
 
   private LatencyChart() {}
 
@@ -80,12 +80,13 @@ final class LatencyChart {
 
   static BufferedImage draw(List<Series> series) {
     System.setProperty("java.awt.headless", "true");
-    BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+    int width = Math.max(1000, LEFT + RIGHT + GROUP_WIDTH * series.size());
+    BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
-    g.fillRect(0, 0, WIDTH, HEIGHT);
+    g.fillRect(0, 0, width, HEIGHT);
 
     double min = Double.MAX_VALUE;
     double max = 0;
@@ -118,15 +119,15 @@ final class LatencyChart {
         }
         int y = axis.y(value);
         g.setColor(step == 1 ? new Color(0xBBBBBB) : new Color(0xE6E6E6));
-        g.drawLine(LEFT, y, WIDTH - RIGHT, y);
+        g.drawLine(LEFT, y, width - RIGHT, y);
         g.setColor(Color.DARK_GRAY);
         String label = new BigDecimal(step).scaleByPowerOfTen(decade).stripTrailingZeros().toPlainString() + " ms";
         g.drawString(label, LEFT - 8 - g.getFontMetrics().stringWidth(label), y + 4);
       }
     }
 
-    double groupWidth = (double) (WIDTH - LEFT - RIGHT) / series.size();
-    double barWidth = Math.min(48, groupWidth * 0.24);
+    double groupWidth = (double) (width - LEFT - RIGHT) / series.size();
+    double barWidth = Math.min(48, groupWidth * 0.26);
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       double center = LEFT + groupWidth * (i + 0.5);
@@ -155,11 +156,11 @@ final class LatencyChart {
     }
     g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(1));
-    g.drawLine(LEFT, axis.bottom(), WIDTH - RIGHT, axis.bottom());
+    g.drawLine(LEFT, axis.bottom(), width - RIGHT, axis.bottom());
 
     // Legend, top right.
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    int x = WIDTH - RIGHT - 240;
+    int x = width - RIGHT - 240;
     for (int p = 0; p < PERCENTILES.length; p++) {
       g.setColor(COLORS[p]);
       g.fillRect(x + p * 80, 60, 14, 14);

@@ -5,16 +5,19 @@ import io.beacon.avro.EventType;
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.loadgen.KafkaSink;
 import io.beacon.loadgen.Planned;
+import io.beacon.streams.Resolution;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Top-N over long windows: one advertiser with many products (10,000 by default) and counts over
@@ -35,7 +38,7 @@ final class LongWindowBench {
     int runs = args.positive("--runs", 3);
     Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
     int connections = args.positive("--connections", 8);
-    int events = args.positive("--events", 300_000);
+    int events = args.positive("--events", 100_000);
     int products = args.positive("--products", 10_000);
     Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
     List<String> jvmOptions = args.words("--beacon-jvm");
@@ -84,30 +87,34 @@ final class LongWindowBench {
   /**
    * Registers the advertiser, then writes {@code events} events evenly spaced over the last 30
    * days, oldest first: 40% views, 55% impressions, 5% clicks, each of a product drawn uniformly
-   * at random, so about as many products have counts on each day as the day's events allow.
+   * at random. A query's cost grows with the (day, product) counts it sums, so their number is printed.
    */
   private static void write(String bootstrap, String beaconUrl, int events, int products, PrintStream out) throws Exception {
     Random random = new Random(1);
     Instant end = Instant.now();
     Instant start = end.minus(SPAN);
     long started = System.nanoTime();
+    Set<Long> dayProducts = new HashSet<>();
     try (KafkaSink sink = new KafkaSink(bootstrap, "beacon.")) {
       sink.advertiser(ADVERTISER, "ACTIVE");
       BeaconApi.awaitAdvertiser(beaconUrl, ADVERTISER, Duration.ofSeconds(60));
       for (int i = 0; i < events; i++) {
         double kind = random.nextDouble();
+        int product = random.nextInt(products);
+        Instant time = start.plusMillis(SPAN.toMillis() * i / events);
+        dayProducts.add(time.toEpochMilli() / Resolution.DAY.sizeMs() * products + product);
         AdEvent event = AdEvent.newBuilder()
             .setEventId("lw-e" + i)
             .setType(kind < 0.40 ? EventType.VIEW : kind < 0.95 ? EventType.IMPRESSION : EventType.CLICK)
-            .setEventTime(start.plusMillis(SPAN.toMillis() * i / events))
+            .setEventTime(time)
             .setAdvertiserId(ADVERTISER)
-            .setProductId("p" + random.nextInt(products))
+            .setProductId("p" + product)
             .build();
         sink.send(new Planned(ADVERTISER, event, null, Planned.COUNTED));
       }
       sink.flush();
     }
-    out.printf(Locale.ROOT, "bench: wrote %,d events of %,d products over %d days in %.1f s%n", events, products,
-        SPAN.toDays(), (System.nanoTime() - started) / 1e9);
+    out.printf(Locale.ROOT, "bench: wrote %,d events of %,d products over %d days (%,d day buckets of a product) in %.1f s%n",
+        events, products, SPAN.toDays(), dayProducts.size(), (System.nanoTime() - started) / 1e9);
   }
 }

@@ -32,7 +32,7 @@ final class QueryBench {
     int events = args.positive("--events", 100_000);
     int advertisers = args.positive("--advertisers", 20);
     int products = args.positive("--products", 100);
-    int redisRequests = args.positive("--redis-requests", 1_000_000);
+    int redisRequests = args.positive("--redis-requests", 500_000);
     Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
     List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();

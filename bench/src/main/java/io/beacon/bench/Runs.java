@@ -28,6 +28,7 @@ final class Runs {
   /**
    * As {@link #report}, and the CPU time the Beacon instances used per request during the run: on
    * a machine shared with other work, the figure that shows what a query costs whatever else runs.
+   * It includes what the instances do when idle (Kafka clients, commits), which counts at low rates.
    */
   static Wrk.Result withCpu(PrintStream out, String system, List<BeaconInstance> instances, BeaconRun run)
       throws Exception {
@@ -35,7 +36,7 @@ final class Runs {
     long started = System.nanoTime();
     Wrk.Result result = report(out, system, run.run());
     double cpuMs = cpuTime(instances).minus(before).toNanos() / 1e6;
-    out.printf(Locale.ROOT, "bench:   %-10s Beacon used %.3f ms of CPU per request, %.2f cores on average%n", "",
+    out.printf(Locale.ROOT, "bench:   %-10s Beacon's processes used %.3f ms of CPU per request (idle work included), %.2f cores%n", "",
         cpuMs / result.requests(), cpuMs * 1e6 / (System.nanoTime() - started));
     return result;
   }

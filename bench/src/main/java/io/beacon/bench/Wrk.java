@@ -49,7 +49,7 @@ final class Wrk {
 
   private Wrk() {}
 
-  /** Loads {@code url} with {@code connections} connections over 2 threads for {@code duration}. */
+  /** Loads {@code url} with {@code connections} connections over 2 threads (1 for 1 connection) for {@code duration}. */
   static Result run(String url, Request request, int connections, Duration duration, Path workDir)
       throws IOException, InterruptedException {
     return run(url, script(request), connections, duration, workDir);
@@ -85,7 +85,7 @@ final class Wrk {
   private static Result run(String url, String lua, int connections, Duration duration, Path workDir)
       throws IOException, InterruptedException {
     Path script = Files.writeString(Files.createTempFile(workDir, "wrk", ".lua"), lua);
-    List<String> command = new ArrayList<>(List.of("wrk", "-t", "2", "-c", String.valueOf(connections),
+    List<String> command = new ArrayList<>(List.of("wrk", "-t", String.valueOf(Math.min(2, connections)), "-c", String.valueOf(connections),
         "-d", duration.toSeconds() + "s", "--timeout", "5s", "-s", script.toString(), url));
     Process process;
     try {
