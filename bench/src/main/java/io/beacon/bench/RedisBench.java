@@ -109,8 +109,9 @@ final class RedisBench {
     double seconds = (System.nanoTime() - started) / 1e9;
     Run run = new Run(traffic.records().size() / seconds, seconds, (THREADS.getCurrentThreadCpuTime() - clientCpuBefore) / 1e9,
         RedisInfo.cpuSeconds(jedis) - serverCpuBefore, memoryBefore);
-    out.printf(Locale.ROOT, "bench:   %-10s %,9.0f events/s (%,d in %.2f s; CPU: client %.2f s, Redis %.2f s)%n", name,
-        run.perSecond(), traffic.records().size(), run.seconds(), run.clientCpu(), run.serverCpu());
+    int records = traffic.records().size();
+    out.printf(Locale.ROOT, "bench:   %-10s %,9.0f events/s (%,d in %.2f s; CPU: client %.2f s, Redis %.2f s = %.1f µs per event)%n",
+        name, run.perSecond(), records, run.seconds(), run.clientCpu(), run.serverCpu(), run.serverCpu() * 1e6 / records);
     return run;
   }
 
