@@ -42,13 +42,13 @@ final class RedisBench {
     int batch = args.positive("--batch", 1000);
     boolean appendOnly = args.flag("--appendonly");
     args.rejectUnread();
-    long started = System.nanoTime();
-    TrafficInMemory traffic = TrafficInMemory.of(TrafficPlan.ending(Instant.now(), 7, events, 50, 100, false));
-    out.printf(Locale.ROOT, "bench: generated %,d records in %.1f s%n", traffic.records().size(), (System.nanoTime() - started) / 1e9);
     String persistence = appendOnly ? "AOF, fsync every second" : "no persistence";
     try (Workspace dir = Workspace.create();
         RedisServer server = RedisServer.start(dir.resolve("redis"), appendOnly);
         Jedis jedis = server.connect()) {
+      long started = System.nanoTime();
+      TrafficInMemory traffic = TrafficInMemory.of(TrafficPlan.ending(Instant.now(), 7, events, 50, 100, false));
+      out.printf(Locale.ROOT, "bench: generated %,d records in %.1f s%n", traffic.records().size(), (System.nanoTime() - started) / 1e9);
       out.printf("bench: redis, %s, pipeline batches of %d, %d runs each%n", persistence, batch, runs);
       RedisBench bench = new RedisBench(jedis, traffic, batch, out);
       // Beacon's shipped grace, dedup window and clock skew; the bootstrap address is never used.
@@ -109,8 +109,9 @@ final class RedisBench {
     double seconds = (System.nanoTime() - started) / 1e9;
     Run run = new Run(traffic.records().size() / seconds, seconds, (THREADS.getCurrentThreadCpuTime() - clientCpuBefore) / 1e9,
         RedisInfo.cpuSeconds(jedis) - serverCpuBefore, memoryBefore);
-    out.printf(Locale.ROOT, "bench:   %-10s %,9.0f events/s (%,d in %.2f s; CPU: client %.2f s, Redis %.2f s)%n", name,
-        run.perSecond(), traffic.records().size(), run.seconds(), run.clientCpu(), run.serverCpu());
+    int records = traffic.records().size();
+    out.printf(Locale.ROOT, "bench:   %-10s %,9.0f events/s (%,d in %.2f s; CPU: client %.2f s, Redis %.2f s = %.1f µs per event)%n",
+        name, run.perSecond(), records, run.seconds(), run.clientCpu(), run.serverCpu(), run.serverCpu() * 1e6 / records);
     return run;
   }
 

@@ -31,6 +31,8 @@ final class RedisInfo {
   /**
    * One line per command since the last CONFIG RESETSTAT, most time first: calls and microseconds
    * per call. Commands a script runs are counted on their own and inside the script's time too.
+   * The times are wall-clock inside the server: on a busy machine they include the time its thread
+   * waited for a core, so compare them as shares, and the CPU seconds as cost.
    */
   static List<String> commandTimes(Jedis jedis) {
     record Stat(String command, long calls, long usec) {}
