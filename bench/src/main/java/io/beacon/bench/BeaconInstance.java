@@ -74,6 +74,11 @@ final class BeaconInstance implements AutoCloseable {
     return dir.resolve("state");
   }
 
+  /** What the process printed: stdout and stderr. */
+  Path log() {
+    return dir.resolve(name + ".log");
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }
