@@ -81,6 +81,11 @@ final class BeaconInstance implements AutoCloseable {
     return dir.resolve("state");
   }
 
+  /** What the process printed: stdout and stderr. */
+  Path log() {
+    return dir.resolve(name + ".log");
+  }
+
   String url() {
     return "http://" + address();
   }

@@ -2,14 +2,19 @@ package io.beacon.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Freshness: from {@code POST /v1/events} returning to the event showing in the recommendations
@@ -112,8 +117,23 @@ final class FreshnessBench {
             1000 * metrics.quantileBound("beacon_freshness_seconds", 0.5).orElse(Double.NaN),
             1000 * metrics.quantileBound("beacon_freshness_seconds", 0.99).orElse(Double.NaN));
       }
+      out.println("bench:   " + transactionRetries(instance.log()));
       return millis;
     }
+  }
+
+  /**
+   * How often the stream thread's transactional producer had a write refused and retried, by error:
+   * CONCURRENT_TRANSACTIONS (the previous transaction was still completing) and the
+   * OUT_OF_ORDER_SEQUENCE_NUMBER that can follow it coincided with the slow probes so far.
+   */
+  private static String transactionRetries(Path log) throws IOException {
+    Map<String, Long> retries = new TreeMap<>();
+    try (Stream<String> lines = Files.lines(log)) {
+      lines.filter(l -> l.contains("Got error produce response")).forEach(l ->
+          retries.merge(l.replaceAll(".*Error: (\\w+).*", "$1"), 1L, Long::sum));
+    }
+    return "produce errors the instance retried (its log): " + (retries.isEmpty() ? "none" : retries);
   }
 
   /**
