@@ -177,6 +177,23 @@ class BeaconTopologyTest {
   }
 
   @Test
+  void shouldSeeNewCountsInPartsOfALongWindowThatAnEarlierQuerySummed() {
+    t.send("adv-1", "p-a", EventType.VIEW, now.minus(Duration.ofDays(3)), 3);
+    t.send("adv-1", "p-b", EventType.VIEW, now.minus(Duration.ofHours(5)), 2);
+    t.send("adv-1", "p-b", EventType.VIEW, now, 2);
+    Duration month = Duration.ofDays(30);
+    Ranking first = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10));
+    assertEquals(List.of("p-b 4", "p-a 3"), first.items().stream().map(i -> i.productId() + " " + i.views()).toList());
+    assertEquals(first, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10)));
+
+    // Late but within grace: lands in the previous hour, a part of the window summed above.
+    t.send("adv-1", "p-a", EventType.VIEW, now.minus(Duration.ofMinutes(59)), 2);
+
+    Ranking after = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10));
+    assertEquals(List.of("p-a 5", "p-b 4"), after.items().stream().map(i -> i.productId() + " " + i.views()).toList());
+  }
+
+  @Test
   void shouldAnswerNotFoundForAnAdvertiserWithoutCountedEvents() {
     QueryResult<Ranking> result = t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10);
     assertInstanceOf(QueryResult.NotFound.class, result);

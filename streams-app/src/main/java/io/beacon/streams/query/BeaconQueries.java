@@ -34,6 +34,7 @@ public final class BeaconQueries {
 
   private final AdvertiserState.Source source;
   private final Ranker ranker;
+  private final ProductSums productSums = new ProductSums();
   private final Clock clock;
 
   public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock) {
@@ -49,11 +50,8 @@ public final class BeaconQueries {
   public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
     long windowEnd = Resolution.MINUTE.bucketStart(end.toEpochMilli()) + Resolution.MINUTE.sizeMs();
     WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, clock.millis());
-    return withState(advertiserId, state -> {
-      Map<String, Counts> byProduct = new HashMap<>();
-      scanProducts(state, advertiserId, plan, (key, counts) -> byProduct.merge(CountKeys.productId(key), counts, Counts::plus));
-      return new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), ranker.rank(model, byProduct, n));
-    });
+    return withState(advertiserId, state -> new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(),
+        ranker.rank(model, productSums.over(state, advertiserId, plan), n)));
   }
 
   /**

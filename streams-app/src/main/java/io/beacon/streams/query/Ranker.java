@@ -1,9 +1,11 @@
 package io.beacon.streams.query;
 
 import io.beacon.streams.Counts;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Ranks products by views or by smoothed CTR.
@@ -24,18 +26,33 @@ public final class Ranker {
     this.minImpressions = minImpressions;
   }
 
+  /** Best first: higher score, then more impressions, then product id. */
+  private static final Comparator<RankedItem> BEST_FIRST = Comparator.comparingDouble(RankedItem::score).reversed()
+      .thenComparing(Comparator.comparingLong(RankedItem::impressions).reversed())
+      .thenComparing(RankedItem::productId);
+
   /** The best {@code n} products, ties broken by more impressions, then product id. */
   public List<RankedItem> rank(RankingModel model, Map<String, Counts> byProduct, int n) {
-    Counts total = byProduct.values().stream().reduce(Counts.ZERO, Counts::plus);
+    Counts total = Counts.ZERO;
+    for (Counts counts : byProduct.values()) {
+      total = total.plus(counts);
+    }
     double prior = total.ctr();
-    return byProduct.entrySet().stream()
-        .filter(e -> model == RankingModel.TOP_PRODUCTS ? e.getValue().views() > 0 : e.getValue().impressions() >= minImpressions)
-        .map(e -> item(e.getKey(), e.getValue(), model == RankingModel.TOP_PRODUCTS ? e.getValue().views() : smoothedCtr(e.getValue(), prior)))
-        .sorted(Comparator.comparingDouble(RankedItem::score).reversed()
-            .thenComparing(Comparator.comparingLong(RankedItem::impressions).reversed())
-            .thenComparing(RankedItem::productId))
-        .limit(n)
-        .toList();
+    // A heap of the n best so far, worst on top: a long window's 10,000 products are not sorted
+    // whole to keep 10 of them.
+    PriorityQueue<RankedItem> best = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
+    byProduct.forEach((productId, counts) -> {
+      boolean ranked = model == RankingModel.TOP_PRODUCTS ? counts.views() > 0 : counts.impressions() >= minImpressions;
+      if (ranked) {
+        best.add(item(productId, counts, model == RankingModel.TOP_PRODUCTS ? counts.views() : smoothedCtr(counts, prior)));
+        if (best.size() > n) {
+          best.poll();
+        }
+      }
+    });
+    List<RankedItem> ranking = new ArrayList<>(best);
+    ranking.sort(BEST_FIRST);
+    return ranking;
   }
 
   /** {@code (clicks + m·p) / (impressions + m)}; the raw CTR when {@code m} is 0. */

@@ -1,0 +1,112 @@
+package io.beacon.streams.query;
+
+import io.beacon.streams.Counts;
+import io.beacon.streams.Resolution;
+import io.beacon.streams.internals.CountKeys;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * An advertiser's counts per product over runs of buckets, kept between queries. A run is summed
+ * in chunks that end at the next coarser bucket boundary (minutes by the hour, hours by the day),
+ * so new events only make the newest chunk stale and a 30-day window re-reads the current hour,
+ * not 30 days of (day, product) counts.
+ *
+ * <p>A kept chunk is reused while the advertiser's own counts over the same buckets are unchanged.
+ * That check is exact: every counted event adds to its product's bucket and to the advertiser's
+ * bucket in the same step, counts only grow, and expiry, restores and rollbacks change both
+ * stores alike. It reads one advertiser count per bucket instead of one count per product and
+ * bucket.
+ */
+final class ProductSums {
+
+  /**
+   * Products kept across all chunks before the whole memory is dropped (about 100 bytes each):
+   * bounds the heap whatever the number of advertisers, windows and minutes queried.
+   */
+  static final long MAX_KEPT_PRODUCTS = 1_000_000;
+
+  private record Chunk(String advertiserId, Resolution resolution, long firstBucket, long lastBucket) {}
+
+  /** The advertiser's counts per bucket when {@code byProduct} was summed. */
+  private record Kept(List<KeyValue<Bytes, Counts>> advertiserCounts, Map<String, Counts> byProduct) {}
+
+  private final Map<Chunk, Kept> kept = new ConcurrentHashMap<>();
+  private long keptProducts;
+
+  /** Counts per product over the plan's buckets; the map must not be modified. */
+  Map<String, Counts> over(AdvertiserState state, String advertiserId, WindowPlan plan) {
+    List<Map<String, Counts>> parts = new ArrayList<>();
+    for (WindowPlan.Run run : plan.runs()) {
+      Resolution r = run.resolution();
+      long first = run.firstBucket();
+      while (first <= run.lastBucket()) {
+        long last = Math.min(run.lastBucket(), lastOfCoarserBucket(r, first));
+        parts.add(sum(state, new Chunk(advertiserId, r, first, last)));
+        first = last + r.sizeMs();
+      }
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    Map<String, Counts> total = new HashMap<>();
+    parts.forEach(part -> part.forEach((product, counts) -> total.merge(product, counts, Counts::plus)));
+    return total;
+  }
+
+  /** The last bucket of {@code r} inside the next coarser bucket that holds {@code bucket}. */
+  private static long lastOfCoarserBucket(Resolution r, long bucket) {
+    if (r == Resolution.DAY) {
+      return Long.MAX_VALUE; // days are the coarsest: a run of days is one chunk
+    }
+    Resolution coarser = Resolution.values()[r.ordinal() + 1];
+    return coarser.bucketStart(bucket) + coarser.sizeMs() - r.sizeMs();
+  }
+
+  private Map<String, Counts> sum(AdvertiserState state, Chunk chunk) {
+    List<KeyValue<Bytes, Counts>> advertiserCounts = new ArrayList<>();
+    scan(state.advertiserCounts(),
+        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket()),
+        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.lastBucket()),
+        advertiserCounts);
+    Kept known = kept.get(chunk);
+    if (known != null && known.advertiserCounts().equals(advertiserCounts)) {
+      return known.byProduct();
+    }
+    List<KeyValue<Bytes, Counts>> productCounts = new ArrayList<>();
+    // The upper bound is the (empty) bucket key after the last bucket: it sorts after every
+    // product of the last bucket and exists in no store.
+    scan(state.productCounts(),
+        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket()),
+        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.lastBucket() + chunk.resolution().sizeMs()),
+        productCounts);
+    Map<String, Counts> byProduct = new HashMap<>();
+    productCounts.forEach(entry -> byProduct.merge(CountKeys.productId(entry.key), entry.value, Counts::plus));
+    Map<String, Counts> sums = Collections.unmodifiableMap(byProduct);
+    keep(chunk, new Kept(advertiserCounts, sums));
+    return sums;
+  }
+
+  private synchronized void keep(Chunk chunk, Kept sums) {
+    if (keptProducts + sums.byProduct().size() > MAX_KEPT_PRODUCTS) {
+      kept.clear();
+      keptProducts = 0;
+    }
+    Kept replaced = kept.put(chunk, sums);
+    keptProducts += sums.byProduct().size() - (replaced == null ? 0 : replaced.byProduct().size());
+  }
+
+  private static void scan(ReadOnlyKeyValueStore<Bytes, Counts> store, Bytes from, Bytes to, List<KeyValue<Bytes, Counts>> into) {
+    try (KeyValueIterator<Bytes, Counts> range = store.range(from, to)) {
+      range.forEachRemaining(into::add);
+    }
+  }
+}
