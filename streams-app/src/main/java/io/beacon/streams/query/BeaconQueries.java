@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
@@ -35,6 +36,15 @@ public final class BeaconQueries {
   private final AdvertiserState.Source source;
   private final Ranker ranker;
   private final ProductSums productSums = new ProductSums();
+  /**
+   * Rankings already computed, by what they were computed from: a query whose advertiser counts
+   * over the window are unchanged gets the same answer without summing products again.
+   */
+  private final Map<RankingKey, Ranking> rankings = new ConcurrentHashMap<>();
+  /** Rankings kept before they are all dropped: keys of past minutes and counts are never asked again. */
+  static final int MAX_KEPT_RANKINGS = 4096;
+
+  private record RankingKey(RankingModel model, int n, WindowPlan plan, ProductSums.Snapshot snapshot) {}
   private final Clock clock;
 
   public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock) {
@@ -50,8 +60,17 @@ public final class BeaconQueries {
   public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
     long windowEnd = Resolution.MINUTE.bucketStart(end.toEpochMilli()) + Resolution.MINUTE.sizeMs();
     WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, clock.millis());
-    return withState(advertiserId, state -> new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(),
-        ranker.rank(model, productSums.over(state, advertiserId, plan), n)));
+    return withState(advertiserId, state -> {
+      ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan);
+      RankingKey key = new RankingKey(model, n, plan, snapshot);
+      Ranking ranking = rankings.get(key);
+      if (ranking == null) {
+        ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(),
+            ranker.rank(model, productSums.byProduct(state, snapshot), n));
+        keep(key, ranking);
+      }
+      return ranking;
+    });
   }
 
   /**
@@ -207,6 +226,13 @@ public final class BeaconQueries {
     return advertiser == null
         ? new QueryResult.NotFound<>("advertiser " + advertiserId + " is not registered")
         : new QueryResult.Found<>(advertiser);
+  }
+
+  private void keep(RankingKey key, Ranking ranking) {
+    if (rankings.size() >= MAX_KEPT_RANKINGS) {
+      rankings.clear();
+    }
+    rankings.put(key, ranking);
   }
 
   private interface StateQuery<T> {

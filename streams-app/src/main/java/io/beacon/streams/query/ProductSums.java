@@ -15,44 +15,67 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * An advertiser's counts per product over runs of buckets, kept between queries. A run is summed
- * in chunks that end at the next coarser bucket boundary (minutes by the hour, hours by the day),
- * so new events only make the newest chunk stale and a 30-day window re-reads the current hour,
- * not 30 days of (day, product) counts.
+ * An advertiser's counts per product over a window, summed in chunks that are kept between
+ * queries. A window's runs of buckets are cut where the next coarser bucket ends (minutes by the
+ * hour, hours by the day), so new events only make the newest chunk stale, and a 30-day window
+ * re-reads the current hour instead of 30 days of (day, product) counts.
  *
- * <p>A kept chunk is reused while the advertiser's own counts over the same buckets are unchanged.
- * That check is exact: every counted event adds to its product's bucket and to the advertiser's
- * bucket in the same step, counts only grow, and expiry, restores and rollbacks change both
- * stores alike. It reads one advertiser count per bucket instead of one count per product and
- * bucket.
+ * <p>A kept chunk is reused while the advertiser's own counts over the same buckets are unchanged
+ * (a {@link Snapshot}). That check is exact: every counted event adds to its product's bucket and
+ * to the advertiser's bucket in the same step, counts only grow, and expiry, restores and
+ * rollbacks change both stores alike. It reads one advertiser count per bucket instead of one
+ * count per product and bucket.
  */
 final class ProductSums {
 
   /**
-   * Products kept across all chunks before the whole memory is dropped (about 100 bytes each):
-   * bounds the heap whatever the number of advertisers, windows and minutes queried.
+   * Products kept across all chunks before they are all dropped (about 100 bytes each): bounds
+   * the heap whatever the number of advertisers, windows and minutes queried.
    */
   static final long MAX_KEPT_PRODUCTS = 1_000_000;
 
-  private record Chunk(String advertiserId, Resolution resolution, long firstBucket, long lastBucket) {}
+  /** Buckets {@code firstBucket..lastBucket} of one advertiser at one resolution. */
+  record Chunk(String advertiserId, Resolution resolution, long firstBucket, long lastBucket) {}
 
-  /** The advertiser's counts per bucket when {@code byProduct} was summed. */
+  /**
+   * A window's chunks with the advertiser's counts per bucket of each, as read at one moment:
+   * equal snapshots have equal counts per product.
+   */
+  record Snapshot(List<Chunk> chunks, List<List<KeyValue<Bytes, Counts>>> advertiserCounts) {}
+
   private record Kept(List<KeyValue<Bytes, Counts>> advertiserCounts, Map<String, Counts> byProduct) {}
 
   private final Map<Chunk, Kept> kept = new ConcurrentHashMap<>();
   private long keptProducts;
 
-  /** Counts per product over the plan's buckets; the map must not be modified. */
-  Map<String, Counts> over(AdvertiserState state, String advertiserId, WindowPlan plan) {
-    List<Map<String, Counts>> parts = new ArrayList<>();
+  /** The plan's chunks and the advertiser's counts over each, read now. */
+  Snapshot snapshot(AdvertiserState state, String advertiserId, WindowPlan plan) {
+    List<Chunk> chunks = new ArrayList<>();
+    List<List<KeyValue<Bytes, Counts>>> advertiserCounts = new ArrayList<>();
     for (WindowPlan.Run run : plan.runs()) {
       Resolution r = run.resolution();
       long first = run.firstBucket();
       while (first <= run.lastBucket()) {
         long last = Math.min(run.lastBucket(), lastOfCoarserBucket(r, first));
-        parts.add(sum(state, new Chunk(advertiserId, r, first, last)));
+        Chunk chunk = new Chunk(advertiserId, r, first, last);
+        chunks.add(chunk);
+        List<KeyValue<Bytes, Counts>> counts = new ArrayList<>();
+        scan(state.advertiserCounts(), CountKeys.bucket(advertiserId, r, first), CountKeys.bucket(advertiserId, r, last), counts);
+        advertiserCounts.add(counts);
         first = last + r.sizeMs();
       }
+    }
+    return new Snapshot(List.copyOf(chunks), List.copyOf(advertiserCounts));
+  }
+
+  /**
+   * Counts per product over the snapshot's chunks, at least as new as the snapshot; the map must
+   * not be modified.
+   */
+  Map<String, Counts> byProduct(AdvertiserState state, Snapshot snapshot) {
+    List<Map<String, Counts>> parts = new ArrayList<>();
+    for (int i = 0; i < snapshot.chunks().size(); i++) {
+      parts.add(sum(state, snapshot.chunks().get(i), snapshot.advertiserCounts().get(i)));
     }
     if (parts.size() == 1) {
       return parts.get(0);
@@ -71,19 +94,15 @@ final class ProductSums {
     return coarser.bucketStart(bucket) + coarser.sizeMs() - r.sizeMs();
   }
 
-  private Map<String, Counts> sum(AdvertiserState state, Chunk chunk) {
-    List<KeyValue<Bytes, Counts>> advertiserCounts = new ArrayList<>();
-    scan(state.advertiserCounts(),
-        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket()),
-        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.lastBucket()),
-        advertiserCounts);
+  private Map<String, Counts> sum(AdvertiserState state, Chunk chunk, List<KeyValue<Bytes, Counts>> advertiserCounts) {
     Kept known = kept.get(chunk);
     if (known != null && known.advertiserCounts().equals(advertiserCounts)) {
       return known.byProduct();
     }
     List<KeyValue<Bytes, Counts>> productCounts = new ArrayList<>();
-    // The upper bound is the (empty) bucket key after the last bucket: it sorts after every
-    // product of the last bucket and exists in no store.
+    // Read after the advertiser's counts, so the sums hold at least what they counted. The upper
+    // bound is the (empty) bucket key after the last bucket: it sorts after every product of the
+    // last bucket and exists in no store.
     scan(state.productCounts(),
         CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket()),
         CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.lastBucket() + chunk.resolution().sizeMs()),
