@@ -31,8 +31,11 @@ public final class Bench {
     COMMANDS.put("processing", new Entry("""
           processing   events/s through Beacon's topology beside a bare Kafka Streams windowed count,
                        exactly_once_v2 and at_least_once, on an embedded broker
-            --events N   records in the input topic (default 1000000)
+            --events N   primary events of loadgen's traffic; its duplicates, late, invalid and
+                         inactive-advertiser events add about 13% more records (default 1000000)
             --runs N     runs per system and guarantee; the median is reported (default 3)
+            --warm-up-runs N  unmeasured runs of each system first, in the same JVM (default 1: the
+                         first runs were the slowest while the JIT compiled the topology)
             --threads N  stream threads (default 1)
             --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
             --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
@@ -50,7 +53,9 @@ public final class Bench {
                        advertiser, beside Redis ZREVRANGE (redis-benchmark) and nginx serving a static
                        400-byte JSON (wrk), on an embedded broker; loadgen's traffic of the last 2 hours
             --runs N          runs per system, in turn; the median is reported (default 3)
-            --seconds N       length of a wrk run (default 10; warm-up: half of it)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load first (default 30: after 5 s the JIT was still
+                              compiling Beacon's request path and each run was faster than the last)
             --connections N   wrk connections and redis-benchmark clients (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers, queried in turn (default 20)
@@ -63,7 +68,9 @@ public final class Bench {
           long-window  top-N over window=7d and window=30d with wrk for one advertiser with many products
                        and counts over the last 30 days, on one Beacon instance and an embedded broker
             --runs N          runs per window, in turn; the median is reported (default 3)
-            --seconds N       length of a wrk run (default 10; warm-up: half of it)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load first (default 30: after 5 s the JIT was still
+                              compiling Beacon's request path and each run was faster than the last)
             --connections N   wrk connections (default 8)
             --events N        events over the 30 days, written oldest first (default 100000)
             --products N      products of the advertiser, each event's drawn uniformly (default 10000)
@@ -74,7 +81,10 @@ public final class Bench {
           forwarded    top-N query (window=1h, n=10) with wrk on two Beacon instances: on the owner of the
                        advertisers (local) and on the other one, which forwards to the owner
             --runs N          runs per instance, in turn; the median is reported (default 3)
-            --seconds N       length of a wrk run (default 10; warm-up: half of it on each)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load on each instance first (default 30: after 5 s
+                              the JIT was still compiling Beacon's request path and each run was faster
+                              than the last)
             --connections N   wrk connections (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers; those the owner holds are queried in turn (default 20)
@@ -102,7 +112,7 @@ public final class Bench {
           memory       memory and restore, one run: RSS, RocksDB on disk and RocksDB's cache after N distinct
                        (advertiser, product, minute) keys written straight to Kafka; RSS under steady load;
                        then a new instance with empty state restores it all from the changelogs (timed)
-            --keys N            distinct minute keys, 40 advertisers × 100 products × N/4000 minutes (default 5000000)
+            --keys N            distinct minute keys, 40 advertisers × 100 products × N/4000 minutes (default 10000000)
             --load-minutes N    steady load after the keys are counted (default 10)
             --load-rate N       its events/s (default 2000)
             --sample-seconds N  RSS sampled and progress printed this often (default 10)

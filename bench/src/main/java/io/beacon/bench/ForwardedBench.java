@@ -24,6 +24,7 @@ final class ForwardedBench {
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
     Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
+    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
     int connections = args.positive("--connections", 64);
     int events = args.positive("--events", 100_000);
     int advertisers = args.positive("--advertisers", 20);
@@ -45,9 +46,9 @@ final class ForwardedBench {
         out.printf("bench: A (%s) owns %d of %d advertisers; B (%s) forwards their queries to A%n",
             a.address(), paths.size(), advertisers, b.address());
         Path scripts = Files.createDirectories(dir.resolve("wrk"));
-        out.printf("bench: warming both up for %d s each (not measured)%n", duration.toSeconds() / 2);
-        Wrk.cycle(a.url(), paths, connections, duration.dividedBy(2), scripts);
-        Wrk.cycle(b.url(), paths, connections, duration.dividedBy(2), scripts);
+        out.printf("bench: warming both up for %d s each (not measured)%n", warmUp.toSeconds());
+        Wrk.cycle(a.url(), paths, connections, warmUp, scripts);
+        Wrk.cycle(b.url(), paths, connections, warmUp, scripts);
         out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
         List<Wrk.Result> local = new ArrayList<>();
         List<Wrk.Result> forwarded = new ArrayList<>();

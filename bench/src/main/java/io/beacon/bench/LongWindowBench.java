@@ -37,6 +37,7 @@ final class LongWindowBench {
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
     Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
+    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
     int connections = args.positive("--connections", 8);
     int events = args.positive("--events", 100_000);
     int products = args.positive("--products", 10_000);
@@ -57,8 +58,8 @@ final class LongWindowBench {
         out.println("bench: " + path + " answers " + BeaconApi.getOk(beacon.url() + path).body());
       }
       Path scripts = Files.createDirectories(dir.resolve("wrk"));
-      out.printf("bench: warming Beacon up for %d s (not measured)%n", duration.toSeconds() / 2);
-      Wrk.cycle(beacon.url(), monthPath, connections, duration.dividedBy(2), scripts);
+      out.printf("bench: warming Beacon up for %d s (not measured)%n", warmUp.toSeconds());
+      Wrk.cycle(beacon.url(), monthPath, connections, warmUp, scripts);
       out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
       List<Wrk.Result> week = new ArrayList<>();
       List<Wrk.Result> month = new ArrayList<>();

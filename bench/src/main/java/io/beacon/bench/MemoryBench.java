@@ -36,7 +36,7 @@ final class MemoryBench {
 
   /** The {@code memory} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int keys = args.positive("--keys", 5_000_000);
+    int keys = args.positive("--keys", 10_000_000);
     int loadMinutes = args.positive("--load-minutes", 10);
     int loadRate = args.positive("--load-rate", 2000);
     int sampleSeconds = args.positive("--sample-seconds", 10);

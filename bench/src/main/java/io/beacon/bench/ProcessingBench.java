@@ -57,6 +57,7 @@ final class ProcessingBench {
     int events = args.positive("--events", 1_000_000);
     int runs = args.positive("--runs", 3);
     int threads = args.positive("--threads", 1);
+    int warmUpRuns = args.positive("--warm-up-runs", 1);
     RocksDbSetup rocksDb = new RocksDbSetup(args.positive("--rocksdb-cache-mib", 256) * 1024L * 1024,
         args.flag("--rocksdb-defaults"));
     args.rejectUnread();
@@ -64,6 +65,8 @@ final class ProcessingBench {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
       ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, out);
       long records = bench.prepare("bench.", events, 6);
+      out.printf("bench: %d warm-up run(s) of each system, exactly_once_v2 (not measured)%n", warmUpRuns);
+      bench.run("bench.", records, "exactly_once_v2", threads, warmUpRuns);
       List<Figure> figures = new ArrayList<>();
       for (String guarantee : new String[] {"exactly_once_v2", "at_least_once"}) {
         out.printf("bench: processing, %s, %d thread(s), %d runs each, RocksDB %s%n", guarantee, threads, runs,

@@ -28,6 +28,7 @@ final class QueryBench {
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
     Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
+    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
     int connections = args.positive("--connections", 64);
     int events = args.positive("--events", 100_000);
     int advertisers = args.positive("--advertisers", 20);
@@ -62,8 +63,8 @@ final class QueryBench {
             + String.join(" ", zrevrange));
       }
 
-      out.printf("bench: warming Beacon up for %d s (not measured)%n", duration.toSeconds() / 2);
-      Wrk.cycle(beacon.url(), paths, connections, duration.dividedBy(2), scripts);
+      out.printf("bench: warming Beacon up for %d s (not measured)%n", warmUp.toSeconds());
+      Wrk.cycle(beacon.url(), paths, connections, warmUp, scripts);
       List<Wrk.Result> beaconRuns = new ArrayList<>();
       List<Wrk.Result> redisRuns = new ArrayList<>();
       List<Wrk.Result> nginxRuns = new ArrayList<>();

@@ -59,8 +59,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private KeyValueStore<String, Long> totals;
   /*
    * Mirrors of the small stores, so the per-event path skips their reads. They hold what this
-   * task wrote or read; a task that fails is rebuilt with a new processor, so they never outlive
-   * an aborted transaction.
+   * task wrote or read since init(): Kafka Streams calls init() on the same processor again when
+   * it revives a task whose transaction aborted, after the stores are rolled back, so init()
+   * empties them.
    */
   private final Map<String, Long> latestEventTimes = new HashMap<>();
   private final Map<String, Long> totalsMirror = new HashMap<>();
@@ -74,6 +75,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   @Override
   public void init(ProcessorContext<String, AdEvent> context) {
     this.context = context;
+    latestEventTimes.clear();
+    totalsMirror.clear();
     advertisers = context.getStateStore(StoreNames.ADVERTISERS);
     eventIds = context.getStateStore(StoreNames.EVENT_IDS);
     productCounts = context.getStateStore(StoreNames.PRODUCT_COUNTS);

@@ -1,0 +1,84 @@
+package io.beacon.streams.internals;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.Advertiser;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.EventType;
+import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.BeaconTopology;
+import io.beacon.streams.ProcessingListener;
+import io.beacon.streams.StoreNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The processor on its own, where a test can do what Kafka Streams does to a task whose transaction aborted. */
+class EventCountingProcessorTest {
+
+  @TempDir Path stateDir;
+
+  @Test
+  void shouldCountFromTheRolledBackStoresWhenATaskIsInitialisedAgain() {
+    BeaconConfig config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    MockProcessorContext<String, AdEvent> context = new MockProcessorContext<>(BeaconTopology.streamsProperties(config));
+    context.setCurrentSystemTimeMs(now.toEpochMilli());
+    context.setCurrentStreamTimeMs(now.toEpochMilli());
+    TimestampedKeyValueStore<String, Advertiser> advertisers = add(context, Stores.timestampedKeyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS), Serdes.String(), BeaconSerdes.advertiser()).withLoggingDisabled().build());
+    add(context, Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.EVENT_IDS, Duration.ofHours(4), Duration.ofHours(1), false),
+        Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    for (String counts : List.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)) {
+      add(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(counts), Serdes.Bytes(), new CountsSerde())
+          .withLoggingDisabled().build());
+    }
+    KeyValueStore<String, Long> counted = add(context, Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    KeyValueStore<String, Long> totals = add(context, Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
+        .setStatus(AdvertiserStatus.ACTIVE).setUpdatedAt(now).build(), now.toEpochMilli()));
+    EventCountingProcessor processor = new EventCountingProcessor(config, "rejected", ProcessingListener.NONE);
+    processor.init(context);
+    processor.process(view("e-1", now));
+    assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
+
+    // The transaction aborts: the stores go back to what was committed (nothing here), and Kafka
+    // Streams closes the processor and initialises the same instance again.
+    totals.delete(EventCountingProcessor.ACCEPTED);
+    counted.delete("adv-1");
+    processor.close();
+    processor.init(context);
+    processor.process(view("e-2", now));
+
+    assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
+    assertEquals(now.toEpochMilli(), counted.get("adv-1"));
+  }
+
+  private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    return store;
+  }
+
+  private static Record<String, AdEvent> view(String id, Instant time) {
+    AdEvent event = AdEvent.newBuilder().setEventId(id).setType(EventType.VIEW).setEventTime(time)
+        .setAdvertiserId("adv-1").setProductId("p-1").build();
+    return new Record<>("adv-1", event, time.toEpochMilli());
+  }
+}
