@@ -33,19 +33,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class BeaconQueries {
 
+  /** Rankings kept before they are all dropped: keys of past minutes and counts are never asked again. */
+  static final int MAX_KEPT_RANKINGS = 4096;
+
+  private record RankingKey(RankingModel model, int n, WindowPlan plan, ProductSums.Snapshot snapshot) {}
+
   private final AdvertiserState.Source source;
   private final Ranker ranker;
+  private final Clock clock;
   private final ProductSums productSums = new ProductSums();
   /**
    * Rankings already computed, by what they were computed from: a query whose advertiser counts
    * over the window are unchanged gets the same answer without summing products again.
    */
   private final Map<RankingKey, Ranking> rankings = new ConcurrentHashMap<>();
-  /** Rankings kept before they are all dropped: keys of past minutes and counts are never asked again. */
-  static final int MAX_KEPT_RANKINGS = 4096;
-
-  private record RankingKey(RankingModel model, int n, WindowPlan plan, ProductSums.Snapshot snapshot) {}
-  private final Clock clock;
 
   public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock) {
     this.source = source;

@@ -18,6 +18,11 @@ import java.util.PriorityQueue;
  */
 public final class Ranker {
 
+  /** Best first: higher score, then more impressions, then product id. */
+  private static final Comparator<RankedItem> BEST_FIRST = Comparator.comparingDouble(RankedItem::score).reversed()
+      .thenComparing(Comparator.comparingLong(RankedItem::impressions).reversed())
+      .thenComparing(RankedItem::productId);
+
   private final int priorImpressions;
   private final int minImpressions;
 
@@ -25,11 +30,6 @@ public final class Ranker {
     this.priorImpressions = priorImpressions;
     this.minImpressions = minImpressions;
   }
-
-  /** Best first: higher score, then more impressions, then product id. */
-  private static final Comparator<RankedItem> BEST_FIRST = Comparator.comparingDouble(RankedItem::score).reversed()
-      .thenComparing(Comparator.comparingLong(RankedItem::impressions).reversed())
-      .thenComparing(RankedItem::productId);
 
   /** The best {@code n} products, ties broken by more impressions, then product id. */
   public List<RankedItem> rank(RankingModel model, Map<String, Counts> byProduct, int n) {
@@ -52,7 +52,7 @@ public final class Ranker {
     });
     List<RankedItem> ranking = new ArrayList<>(best);
     ranking.sort(BEST_FIRST);
-    return ranking;
+    return List.copyOf(ranking);
   }
 
   /** {@code (clicks + m·p) / (impressions + m)}; the raw CTR when {@code m} is 0. */
