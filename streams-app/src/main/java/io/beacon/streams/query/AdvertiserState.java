@@ -3,7 +3,12 @@ package io.beacon.streams.query;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
+import io.beacon.streams.Resolution;
+import io.beacon.streams.internals.CountKeys;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** The read-only stores that hold one advertiser's counts, on the instance that answers. */
@@ -11,6 +16,27 @@ public record AdvertiserState(
     ReadOnlyKeyValueStore<Bytes, Counts> productCounts,
     ReadOnlyKeyValueStore<Bytes, Counts> advertiserCounts,
     ReadOnlyKeyValueStore<String, Long> countedAdvertisers) {
+
+  /** The advertiser's own counts in buckets {@code first..last} (bucket starts) of one resolution, oldest first. */
+  public void advertiserBuckets(String advertiserId, Resolution r, long first, long last, BiConsumer<Bytes, Counts> each) {
+    scan(advertiserCounts, CountKeys.bucket(advertiserId, r, first), CountKeys.bucket(advertiserId, r, last), each);
+  }
+
+  /** Every product's counts in buckets {@code first..last} of one resolution, by bucket, then product. */
+  public void productBuckets(String advertiserId, Resolution r, long first, long last, BiConsumer<Bytes, Counts> each) {
+    // The upper bound is the (empty) bucket key after the last bucket: it sorts after every
+    // product of the last bucket and exists in no store.
+    scan(productCounts, CountKeys.bucket(advertiserId, r, first), CountKeys.bucket(advertiserId, r, last + r.sizeMs()), each);
+  }
+
+  private static void scan(ReadOnlyKeyValueStore<Bytes, Counts> store, Bytes from, Bytes to, BiConsumer<Bytes, Counts> each) {
+    try (KeyValueIterator<Bytes, Counts> range = store.range(from, to)) {
+      while (range.hasNext()) {
+        KeyValue<Bytes, Counts> entry = range.next();
+        each.accept(entry.key, entry.value);
+      }
+    }
+  }
 
   /** Where the stores come from: Kafka Streams' interactive queries, or a test driver. */
   public interface Source {

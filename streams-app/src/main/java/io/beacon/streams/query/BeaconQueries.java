@@ -101,10 +101,7 @@ public final class BeaconQueries {
       };
       for (WindowPlan.Run run : plan.runs()) {
         if (productId == null) {
-          scan(state.advertiserCounts(),
-              CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
-              CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket()),
-              addToStep);
+          state.advertiserBuckets(advertiserId, run.resolution(), run.firstBucket(), run.lastBucket(), addToStep);
         } else {
           // One product: a point lookup per bucket instead of a scan over all products.
           for (long bucket = run.firstBucket(); bucket <= run.lastBucket(); bucket += run.resolution().sizeMs()) {
@@ -132,7 +129,7 @@ public final class BeaconQueries {
       for (long t = first; t <= today; t += dayMs) {
         byDay.put(t, new HashMap<>());
       }
-      scanProducts(state, advertiserId, new WindowPlan(first, today + dayMs, List.of(new WindowPlan.Run(Resolution.DAY, first, today))),
+      state.productBuckets(advertiserId, Resolution.DAY, first, today,
           (key, counts) -> byDay.get(CountKeys.bucketStart(key)).merge(CountKeys.productId(key), counts, Counts::plus));
       List<HistoryDay> history = new ArrayList<>();
       byDay.forEach((t, products) -> history.add(new HistoryDay(
@@ -257,26 +254,6 @@ public final class BeaconQueries {
       return new QueryResult.Found<>(query.run(found.value()));
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("state of advertiser " + advertiserId + " moved during the query: " + e.getMessage());
-    }
-  }
-
-  private static void scanProducts(AdvertiserState state, String advertiserId, WindowPlan plan, BiConsumer<Bytes, Counts> each) {
-    for (WindowPlan.Run run : plan.runs()) {
-      // The upper bound is the (empty) bucket key after the last bucket: it sorts after every
-      // product of the last bucket and exists in no store.
-      scan(state.productCounts(),
-          CountKeys.bucket(advertiserId, run.resolution(), run.firstBucket()),
-          CountKeys.bucket(advertiserId, run.resolution(), run.lastBucket() + run.resolution().sizeMs()),
-          each);
-    }
-  }
-
-  private static void scan(ReadOnlyKeyValueStore<Bytes, Counts> store, Bytes from, Bytes to, BiConsumer<Bytes, Counts> each) {
-    try (KeyValueIterator<Bytes, Counts> range = store.range(from, to)) {
-      while (range.hasNext()) {
-        KeyValue<Bytes, Counts> entry = range.next();
-        each.accept(entry.key, entry.value);
-      }
     }
   }
 

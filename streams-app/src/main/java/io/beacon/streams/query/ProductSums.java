@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * An advertiser's counts per product over a window, summed in chunks that are kept between
@@ -60,7 +58,7 @@ final class ProductSums {
         Chunk chunk = new Chunk(advertiserId, r, first, last);
         chunks.add(chunk);
         List<KeyValue<Bytes, Counts>> counts = new ArrayList<>();
-        scan(state.advertiserCounts(), CountKeys.bucket(advertiserId, r, first), CountKeys.bucket(advertiserId, r, last), counts);
+        state.advertiserBuckets(advertiserId, r, first, last, (key, value) -> counts.add(KeyValue.pair(key, value)));
         advertiserCounts.add(counts);
         first = last + r.sizeMs();
       }
@@ -99,16 +97,10 @@ final class ProductSums {
     if (known != null && known.advertiserCounts().equals(advertiserCounts)) {
       return known.byProduct();
     }
-    List<KeyValue<Bytes, Counts>> productCounts = new ArrayList<>();
-    // Read after the advertiser's counts, so the sums hold at least what they counted. The upper
-    // bound is the (empty) bucket key after the last bucket: it sorts after every product of the
-    // last bucket and exists in no store.
-    scan(state.productCounts(),
-        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket()),
-        CountKeys.bucket(chunk.advertiserId(), chunk.resolution(), chunk.lastBucket() + chunk.resolution().sizeMs()),
-        productCounts);
+    // Read after the advertiser's counts, so the sums hold at least what they counted.
     Map<String, Counts> byProduct = new HashMap<>();
-    productCounts.forEach(entry -> byProduct.merge(CountKeys.productId(entry.key), entry.value, Counts::plus));
+    state.productBuckets(chunk.advertiserId(), chunk.resolution(), chunk.firstBucket(), chunk.lastBucket(),
+        (key, counts) -> byProduct.merge(CountKeys.productId(key), counts, Counts::plus));
     Map<String, Counts> sums = Collections.unmodifiableMap(byProduct);
     keep(chunk, new Kept(advertiserCounts, sums));
     return sums;
@@ -121,11 +113,5 @@ final class ProductSums {
     }
     Kept replaced = kept.put(chunk, sums);
     keptProducts += sums.byProduct().size() - (replaced == null ? 0 : replaced.byProduct().size());
-  }
-
-  private static void scan(ReadOnlyKeyValueStore<Bytes, Counts> store, Bytes from, Bytes to, List<KeyValue<Bytes, Counts>> into) {
-    try (KeyValueIterator<Bytes, Counts> range = store.range(from, to)) {
-      range.forEachRemaining(into::add);
-    }
   }
 }
