@@ -185,12 +185,17 @@ class BeaconTopologyTest {
     Ranking first = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10));
     assertEquals(List.of("p-b 4", "p-a 3"), first.items().stream().map(i -> i.productId() + " " + i.views()).toList());
     assertEquals(first, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10)));
+    Ranking hourBefore = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertEquals(List.of("p-b 2"), hourBefore.items().stream().map(i -> i.productId() + " " + i.views()).toList());
 
-    // Late but within grace: lands in the previous hour, a part of the window summed above.
+    // Late but within grace: lands in the previous hour (unless now is hh:59), a part of both
+    // windows summed above: hours of today in the 30-day window, minutes in the 1-hour one.
     t.send("adv-1", "p-a", EventType.VIEW, now.minus(Duration.ofMinutes(59)), 2);
 
     Ranking after = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, month, now, 10));
     assertEquals(List.of("p-a 5", "p-b 4"), after.items().stream().map(i -> i.productId() + " " + i.views()).toList());
+    Ranking hourAfter = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertEquals(List.of("p-a 2", "p-b 2"), hourAfter.items().stream().map(i -> i.productId() + " " + i.views()).toList());
   }
 
   @Test

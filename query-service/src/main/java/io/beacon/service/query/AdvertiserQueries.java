@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks query parameters and turns them into facade calls, answered wherever the advertiser's
@@ -33,14 +34,16 @@ class AdvertiserQueries {
   private final AdvertiserRouter router;
   private final BeaconConfig config;
   private final Clock clock;
+  private final RankingJson rankingJson;
 
-  AdvertiserQueries(AdvertiserRouter router, BeaconConfig config) {
+  AdvertiserQueries(AdvertiserRouter router, BeaconConfig config, RankingJson rankingJson) {
     this.router = router;
     this.config = config;
+    this.rankingJson = rankingJson;
     this.clock = Clock.systemUTC();
   }
 
-  HttpResponse<?> recommendations(HttpRequest<?> request, String advertiserId, String model, String window, int n, String at) {
+  CompletableFuture<HttpResponse<?>> recommendations(HttpRequest<?> request, String advertiserId, String model, String window, int n, String at) {
     checkAdvertiser(advertiserId);
     RankingModel rankingModel = Arrays.stream(RankingModel.values()).filter(m -> m.id().equals(model)).findFirst()
         .orElseThrow(() -> ProblemException.invalid("model", "must be one of top-products, top-ctr; was '" + model + "'"));
@@ -49,8 +52,8 @@ class AdvertiserQueries {
       throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
     }
     Instant end = end(at);
-    return router.answer(request, advertiserId, q -> q.recommendations(advertiserId, rankingModel, length, end, n),
-        Responses.Recommendations::of);
+    return router.answerAsync(request, advertiserId, q -> q.recommendations(advertiserId, rankingModel, length, end, n),
+        rankingJson::body);
   }
 
   HttpResponse<?> stats(HttpRequest<?> request, String advertiserId, String product, String window, String step, String at) {

@@ -13,10 +13,14 @@ import io.micronaut.http.annotation.QueryValue;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.concurrent.CompletableFuture;
 
-/** Bidders' and dashboards' questions about one advertiser, answered from local state. */
-// Queries may wait on another instance (forwarding, retries): keep them off the event loop.
-@ExecuteOn(TaskExecutors.BLOCKING)
+/**
+ * Bidders' and dashboards' questions about one advertiser, answered from local state. The bidders'
+ * recommendations are answered on the event loop when local (see {@code AdvertiserRouter#answerAsync});
+ * stats and history, which can scan many buckets, and every query that may wait on another
+ * instance, run on the blocking executor.
+ */
 @Controller("/v1/advertisers/{adv}")
 @Tag(name = "Queries")
 class AdvertiserQueryController {
@@ -33,16 +37,17 @@ class AdvertiserQueryController {
   @ApiResponse(responseCode = "400", description = "A parameter is invalid; the problem names it")
   @ApiResponse(responseCode = "404", description = "The advertiser has no counted events")
   @ApiResponse(responseCode = "503", description = "State is not queryable yet; retry after Retry-After seconds")
-  HttpResponse<Responses.Recommendations> recommendations(
+  CompletableFuture<HttpResponse<Responses.Recommendations>> recommendations(
       HttpRequest<?> request,
       @PathVariable String adv,
       @QueryValue(defaultValue = "top-products") String model,
       @QueryValue(defaultValue = "1h") String window,
       @QueryValue(defaultValue = "10") int n,
       @Nullable @QueryValue String at) {
-    return cast(queries.recommendations(request, adv, model, window, n, at));
+    return castAsync(queries.recommendations(request, adv, model, window, n, at));
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get(uri = "/stats", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Views, impressions, clicks and CTR per step over a window, of the advertiser or of one product")
   @ApiResponse(responseCode = "200", description = "One point per step, oldest first, empty steps included")
@@ -56,6 +61,7 @@ class AdvertiserQueryController {
     return cast(queries.stats(request, adv, product, window, step, at));
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get(uri = "/history", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Top products and top CTR of each of the last days (UTC), today last")
   @ApiResponse(responseCode = "200", description = "One entry per day")
@@ -74,5 +80,10 @@ class AdvertiserQueryController {
   @SuppressWarnings("unchecked")
   static <T> HttpResponse<T> cast(HttpResponse<?> response) {
     return (HttpResponse<T>) response;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <T> CompletableFuture<HttpResponse<T>> castAsync(CompletableFuture<HttpResponse<?>> response) {
+    return (CompletableFuture) response;
   }
 }

@@ -13,14 +13,13 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The paths batch recommenders of this kind expose ({@code /recommendations/{adv}/TopProducts},
  * {@code /stats/}, {@code /history/{adv}/}), answering exactly what the v1 routes answer, so a
- * client can move over by changing only the host.
+ * client can move over by changing only the host. Threads as in {@link AdvertiserQueryController}.
  */
-// Queries may wait on another instance (forwarding, retries): keep them off the event loop.
-@ExecuteOn(TaskExecutors.BLOCKING)
 @Controller
 @Tag(name = "Batch-compatible")
 class CompatibilityController {
@@ -35,7 +34,7 @@ class CompatibilityController {
 
   @Get(uri = "/recommendations/{adv}/{model}", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Same as /v1/advertisers/{adv}/recommendations; model is TopProducts or TopCTR")
-  HttpResponse<Responses.Recommendations> recommendations(
+  CompletableFuture<HttpResponse<Responses.Recommendations>> recommendations(
       HttpRequest<?> request,
       @PathVariable String adv,
       @PathVariable String model,
@@ -47,15 +46,17 @@ class CompatibilityController {
       case "TopCTR" -> "top-ctr";
       default -> throw ProblemException.invalid("model", "must be TopProducts or TopCTR; was '" + model + "'");
     };
-    return AdvertiserQueryController.cast(queries.recommendations(request, adv, v1Model, window, n, at));
+    return AdvertiserQueryController.castAsync(queries.recommendations(request, adv, v1Model, window, n, at));
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get(uri = "/stats/", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Same as /v1/stats")
   Responses.GlobalStats stats() {
     return globalStats.get();
   }
 
+  @ExecuteOn(TaskExecutors.BLOCKING)
   @Get(uri = "/history/{adv}/", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Same as /v1/advertisers/{adv}/history")
   HttpResponse<Responses.History> history(

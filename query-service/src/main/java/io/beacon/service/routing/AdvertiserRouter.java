@@ -11,11 +11,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -37,13 +41,48 @@ public final class AdvertiserRouter {
   private final KafkaStreamsStateSource source;
   private final Peers peers;
   private final MeterRegistry metrics;
+  private final ExecutorService blocking;
 
-  AdvertiserRouter(BeaconQueries active, KafkaStreamsStateSource source, BeaconConfig config, Peers peers, MeterRegistry metrics) {
+  AdvertiserRouter(BeaconQueries active, KafkaStreamsStateSource source, BeaconConfig config, Peers peers, MeterRegistry metrics,
+      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.active = active;
     this.anyCopy = new BeaconQueries(source.anyLocalCopy(), config, Clock.systemUTC());
     this.source = source;
     this.peers = peers;
     this.metrics = metrics;
+    this.blocking = blocking;
+  }
+
+  /**
+   * The same answer as {@link #answer}, without a thread switch when it can come at once: on the
+   * calling thread (Netty's event loop) when the answer is local and needs no waiting, which is
+   * every query a single instance or the owner of the advertiser gets. Forwarding to a peer and
+   * waiting for a copy to become ready block, so those run on {@code blocking}. The thread
+   * switches of a blocking executor cost more than the query itself (BENCHMARKS.md).
+   */
+  public <T> CompletableFuture<HttpResponse<?>> answerAsync(HttpRequest<?> request, String advertiserId,
+      Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
+    if (!peers.clustered() || peers.forwardedMode(request).isPresent()) {
+      return CompletableFuture.completedFuture(answer(request, advertiserId, query, body));
+    }
+    Optional<Placement> placement = source.placement(advertiserId);
+    if (placement.isPresent() && placement.get().active().equals(peers.self())) {
+      QueryResult<T> result = query.apply(active);
+      // Found, or not found in the active copy: final. Otherwise the partition is moving; wait for it.
+      if (result instanceof QueryResult.Found<T> || result instanceof QueryResult.NotFound<T>) {
+        return CompletableFuture.completedFuture(respond(body.apply(QueryProblems.answer(result), 0L), 0, false));
+      }
+    }
+    CompletableFuture<HttpResponse<?>> later = new CompletableFuture<>();
+    blocking.execute(() -> {
+      try {
+        later.complete(answer(request, advertiserId, query, body));
+      } catch (RuntimeException e) {
+        // Completed with the problem itself, not wrapped in a CompletionException, so it maps to its status.
+        later.completeExceptionally(e);
+      }
+    });
+    return later;
   }
 
   /**

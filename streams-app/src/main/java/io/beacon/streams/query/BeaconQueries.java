@@ -41,7 +41,7 @@ public final class BeaconQueries {
   private final AdvertiserState.Source source;
   private final Ranker ranker;
   private final Clock clock;
-  private final ProductSums productSums = new ProductSums();
+  private final ProductSums productSums;
   /**
    * Rankings already computed, by what they were computed from: a query whose advertiser counts
    * over the window are unchanged gets the same answer without summing products again.
@@ -52,6 +52,7 @@ public final class BeaconQueries {
     this.source = source;
     this.ranker = new Ranker(config.ctrPriorImpressions(), config.ctrMinImpressions());
     this.clock = clock;
+    this.productSums = new ProductSums(config.maxClockSkew());
   }
 
   /**
@@ -60,9 +61,10 @@ public final class BeaconQueries {
    */
   public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
     long windowEnd = Resolution.MINUTE.bucketStart(end.toEpochMilli()) + Resolution.MINUTE.sizeMs();
-    WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, clock.millis());
+    long now = clock.millis();
+    WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, now);
     return withState(advertiserId, state -> {
-      ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan);
+      ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan, now);
       RankingKey key = new RankingKey(model, n, plan, snapshot);
       Ranking ranking = rankings.get(key);
       if (ranking == null) {

@@ -3,6 +3,7 @@ package io.beacon.streams.query;
 import io.beacon.streams.Counts;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.internals.CountKeys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,11 +19,15 @@ import org.apache.kafka.streams.KeyValue;
  * hour, hours by the day), so new events only make the newest chunk stale, and a 30-day window
  * re-reads the current hour instead of 30 days of (day, product) counts.
  *
- * <p>A kept chunk is reused while the advertiser's own counts over the same buckets are unchanged
- * (a {@link Snapshot}). That check is exact: every counted event adds to its product's bucket and
- * to the advertiser's bucket in the same step, counts only grow, and expiry, restores and
- * rollbacks change both stores alike. It reads one advertiser count per bucket instead of one
- * count per product and bucket.
+ * <p>A kept chunk is reused while the advertiser's own counts that cover it are unchanged (a
+ * {@link Snapshot}): for a chunk of minutes, the advertiser's count of the hour that holds them;
+ * for a chunk of hours, that of the day; for days, the count of each day. That check is exact:
+ * every counted event adds to its product's buckets and to the advertiser's minute, hour and day
+ * in the same step, and counts only grow, so an unchanged hour means none of its minutes
+ * changed. Counts shrink only when expiry deletes buckets, and a coarser bucket outlives its finer
+ * ones, so chunks within reach of expiry are checked bucket by bucket instead; restores and
+ * rollbacks change every store alike. The check is one read per chunk instead of one per bucket
+ * and product (BENCHMARKS.md).
  */
 final class ProductSums {
 
@@ -36,7 +41,7 @@ final class ProductSums {
   record Chunk(String advertiserId, Resolution resolution, long firstBucket, long lastBucket) {}
 
   /**
-   * A window's chunks with the advertiser's counts per bucket of each, as read at one moment:
+   * A window's chunks with the advertiser's counts covering each, as read at one moment:
    * equal snapshots have equal counts per product.
    */
   record Snapshot(List<Chunk> chunks, List<List<KeyValue<Bytes, Counts>>> advertiserCounts) {}
@@ -45,9 +50,18 @@ final class ProductSums {
 
   private final Map<Chunk, Kept> kept = new ConcurrentHashMap<>();
   private long keptProducts;
+  /**
+   * How far stream time, by which expiry deletes buckets, may run ahead of the wall clock: events
+   * up to the allowed clock skew in the future advance it.
+   */
+  private final long expiryLeadMs;
 
-  /** The plan's chunks and the advertiser's counts over each, read now. */
-  Snapshot snapshot(AdvertiserState state, String advertiserId, WindowPlan plan) {
+  ProductSums(Duration maxClockSkew) {
+    this.expiryLeadMs = maxClockSkew.toMillis();
+  }
+
+  /** The plan's chunks and the advertiser's counts covering each, read at {@code now}. */
+  Snapshot snapshot(AdvertiserState state, String advertiserId, WindowPlan plan, long now) {
     List<Chunk> chunks = new ArrayList<>();
     List<List<KeyValue<Bytes, Counts>>> advertiserCounts = new ArrayList<>();
     for (WindowPlan.Run run : plan.runs()) {
@@ -57,9 +71,7 @@ final class ProductSums {
         long last = Math.min(run.lastBucket(), lastOfCoarserBucket(r, first));
         Chunk chunk = new Chunk(advertiserId, r, first, last);
         chunks.add(chunk);
-        List<KeyValue<Bytes, Counts>> counts = new ArrayList<>();
-        state.advertiserBuckets(advertiserId, r, first, last, (key, value) -> counts.add(KeyValue.pair(key, value)));
-        advertiserCounts.add(counts);
+        advertiserCounts.add(covering(state, chunk, now));
         first = last + r.sizeMs();
       }
     }
@@ -81,6 +93,22 @@ final class ProductSums {
     Map<String, Counts> total = new HashMap<>();
     parts.forEach(part -> part.forEach((product, counts) -> total.merge(product, counts, Counts::plus)));
     return total;
+  }
+
+  /** The advertiser's counts that change whenever a product's count in the chunk changes. */
+  private List<KeyValue<Bytes, Counts>> covering(AdvertiserState state, Chunk chunk, long now) {
+    Resolution r = chunk.resolution();
+    // Expiry deletes a bucket once stream time passes its retention; stay a bucket clear of that.
+    boolean clearOfExpiry = chunk.firstBucket() >= now + expiryLeadMs - r.retentionMs() + r.sizeMs();
+    if (r != Resolution.DAY && clearOfExpiry) {
+      Resolution coarser = Resolution.values()[r.ordinal() + 1];
+      Bytes key = CountKeys.bucket(chunk.advertiserId(), coarser, coarser.bucketStart(chunk.firstBucket()));
+      return List.of(KeyValue.pair(key, state.advertiserCounts().get(key)));
+    }
+    List<KeyValue<Bytes, Counts>> counts = new ArrayList<>();
+    state.advertiserBuckets(chunk.advertiserId(), r, chunk.firstBucket(), chunk.lastBucket(),
+        (key, value) -> counts.add(KeyValue.pair(key, value)));
+    return counts;
   }
 
   /** The last bucket of {@code r} inside the next coarser bucket that holds {@code bucket}. */
