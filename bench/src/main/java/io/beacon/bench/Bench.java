@@ -102,11 +102,14 @@ public final class Bench {
     COMMANDS.put("collector", new Entry("""
           collector    events/s through POST /v1/events (batches of 100) and requests/s of GET /px, by wrk,
                        beside Kafka's ProducerPerformance on the same embedded broker; a new Beacon process
-                       per measurement
+                       per measurement, which also counts the events it collects, as a single Beacon does
             --runs N         runs of each, alternating (default 3)
-            --seconds N      wrk's time per measurement, after 5 s of warm-up (default 20)
+            --seconds N      wrk's time per measurement (default 20)
+            --warm-up N      seconds of unmeasured load on each new process first (default 30: the
+                             query path took about 2 minutes to reach its speed, most of it the JIT)
             --connections N  wrk's connections (default 64)
             --records N      records ProducerPerformance sends per run (default 5000000)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVMs
         """, Set.of(), CollectorBench::command));
     COMMANDS.put("memory", new Entry("""
           memory       memory and restore, one run: RSS, RocksDB on disk and RocksDB's cache after N distinct

@@ -41,13 +41,15 @@ final class CollectorBench {
   static List<Figure> command(Args args, PrintStream out) throws Exception {
     int runs = args.positive("--runs", 3);
     Duration duration = Duration.ofSeconds(args.positive("--seconds", 20));
+    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
     int connections = args.positive("--connections", 64);
     int records = args.positive("--records", 5_000_000);
+    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     int recordSize = avroSize();
-    out.printf("bench: collector: %d runs of wrk for %d s with %d connections (batches of %d events, then the pixel), "
+    out.printf("bench: collector: %d runs of wrk for %d s (after %d s of warm-up) with %d connections (batches of %d events, then the pixel), "
         + "then ProducerPerformance with %,d records of %d bytes (the Avro size of one event and its key and header)%n",
-        runs, duration.toSeconds(), connections, BATCH, records, recordSize);
+        runs, duration.toSeconds(), warmUp.toSeconds(), connections, BATCH, records, recordSize);
     List<Double> batched = new ArrayList<>();
     List<Double> pixel = new ArrayList<>();
     List<Double> producer = new ArrayList<>();
@@ -60,8 +62,8 @@ final class CollectorBench {
       }
       for (int run = 1; run <= runs; run++) {
         out.printf("bench: collector run %d of %d%n", run, runs);
-        batched.add(BATCH * collector(bootstrap, dir, "batch" + run, batchLoad(), duration, connections, out));
-        pixel.add(collector(bootstrap, dir, "pixel" + run, pixelLoad(), duration, connections, out));
+        batched.add(BATCH * collector(bootstrap, dir, "batch" + run, batchLoad(), warmUp, duration, connections, jvmOptions, out));
+        pixel.add(collector(bootstrap, dir, "pixel" + run, pixelLoad(), warmUp, duration, connections, jvmOptions, out));
         producer.add(producerPerformance(bootstrap, records, recordSize, out));
       }
     }
@@ -78,12 +80,12 @@ final class CollectorBench {
    * backlog of an earlier run is being counted meanwhile); its 2xx answers per second. The instance
    * counts the events as they arrive, as a single Beacon does.
    */
-  private static double collector(String bootstrap, Workspace dir, String name, Load load, Duration duration,
-      int connections, PrintStream out) throws Exception {
+  private static double collector(String bootstrap, Workspace dir, String name, Load load, Duration warmUp,
+      Duration duration, int connections, List<String> jvmOptions, PrintStream out) throws Exception {
     Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrap, "BEACON_TOPIC_PREFIX", name + ".",
         "BEACON_APPLICATION_ID", name, "BEACON_COLLECTOR_RATE_LIMIT", "100000000");
     try (BeaconInstance instance = BeaconInstance.start("beacon-" + name, dir.resolve(name),
-        EmbeddedKafkaBroker.freePort(), "1g", env)) {
+        EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env, BeaconInstance.READY_TIMEOUT)) {
       BeaconClient beacon = new BeaconClient(instance.url());
       for (int a = 0; a < ADVERTISERS; a++) {
         beacon.registerAdvertiser(advertiser(a));
@@ -96,7 +98,7 @@ final class CollectorBench {
         }
       }
       // Warm-up: the instance's JIT compiler would otherwise spend the first seconds of the measurement.
-      Wrk.run(url, load.request(), connections, Duration.ofSeconds(5), dir.resolve(name));
+      Wrk.run(url, load.request(), connections, warmUp, dir.resolve(name));
       PrometheusMetrics before = beacon.prometheus();
       Wrk.Result result = Wrk.run(url, load.request(), connections, duration, dir.resolve(name));
       double written = beacon.prometheus().since(before).sum("beacon_collector_events_total",

@@ -39,9 +39,10 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   private final LagCache lagCache;
   /** Alone: advertiser id to the local partition holding its rows; see {@link #partitionAlone}. */
   private final Map<String, Integer> partitionsAlone = new ConcurrentHashMap<>();
-  static final int MAX_REMEMBERED_PARTITIONS = 1_000_000;
 
   private static final long LAG_REFRESH_NANOS = 1_000_000_000L;
+  /** Advertisers whose partition is remembered before all are forgotten: bounds the heap. */
+  private static final int MAX_REMEMBERED_PARTITIONS = 1_000_000;
 
   /** The last lags fetched, shared by the active-only and any-copy views of one instance. */
   private static final class LagCache {

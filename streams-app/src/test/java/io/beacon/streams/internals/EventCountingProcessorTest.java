@@ -9,17 +9,23 @@ import io.beacon.avro.EventType;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopology;
+import io.beacon.streams.Counts;
 import io.beacon.streams.ProcessingListener;
+import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
@@ -43,10 +49,10 @@ class EventCountingProcessorTest {
         Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS), Serdes.String(), BeaconSerdes.advertiser()).withLoggingDisabled().build());
     add(context, Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.EVENT_IDS, Duration.ofHours(4), Duration.ofHours(1), false),
         Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    for (String counts : List.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)) {
-      add(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(counts), Serdes.Bytes(), new CountsSerde())
-          .withLoggingDisabled().build());
-    }
+    List<KeyValueStore<Bytes, Counts>> countStores = Stream.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)
+        .map(name -> add(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), new CountsSerde())
+            .withLoggingDisabled().build()))
+        .toList();
     KeyValueStore<String, Long> counted = add(context, Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     KeyValueStore<String, Long> totals = add(context, Stores.keyValueStoreBuilder(
@@ -62,12 +68,23 @@ class EventCountingProcessorTest {
     // Streams closes the processor and initialises the same instance again.
     totals.delete(EventCountingProcessor.ACCEPTED);
     counted.delete("adv-1");
+    for (KeyValueStore<Bytes, Counts> store : countStores) {
+      List<Bytes> keys = new ArrayList<>();
+      try (KeyValueIterator<Bytes, Counts> all = store.all()) {
+        all.forEachRemaining(entry -> keys.add(entry.key));
+      }
+      keys.forEach(store::delete);
+    }
     processor.close();
     processor.init(context);
     processor.process(view("e-2", now));
 
     assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
     assertEquals(now.toEpochMilli(), counted.get("adv-1"));
+    Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
+    assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
+    Bytes day = CountKeys.bucket("adv-1", Resolution.DAY, Resolution.DAY.bucketStart(now.toEpochMilli()));
+    assertEquals(new Counts(1, 0, 0), countStores.get(1).get(day));
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
