@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Answers a query about one advertiser from wherever its state is: this instance's active copy,
@@ -54,11 +55,12 @@ public final class AdvertiserRouter {
   }
 
   /**
-   * The same answer as {@link #answer}, without a thread switch when it can come at once: on the
-   * calling thread (Netty's event loop) when the answer is local and needs no waiting, which is
-   * every query a single instance or the owner of the advertiser gets. Forwarding to a peer and
-   * waiting for a copy to become ready block, so those run on {@code blocking}. The thread
-   * switches of a blocking executor cost more than the query itself (BENCHMARKS.md).
+   * The same answer as {@link #answer}, without holding a thread while it comes: on the calling
+   * thread (Netty's event loop) when the answer is local and needs no waiting, which is every query
+   * a single instance or the owner of the advertiser gets; from the owner's answer, asked without
+   * blocking, when another instance owns it. Standbys, retries and waiting for a copy to become
+   * ready run {@link #answer} on {@code blocking}. The thread switches of a blocking executor cost
+   * more than the query itself (BENCHMARKS.md).
    */
   public <T> CompletableFuture<HttpResponse<?>> answerAsync(HttpRequest<?> request, String advertiserId,
       Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
@@ -66,17 +68,33 @@ public final class AdvertiserRouter {
       return CompletableFuture.completedFuture(answer(request, advertiserId, query, body));
     }
     Optional<Placement> placement = source.placement(advertiserId);
-    if (placement.isPresent() && placement.get().active().equals(peers.self())) {
+    if (placement.isEmpty()) {
+      return onBlocking(() -> answer(request, advertiserId, query, body));
+    }
+    String owner = placement.get().active();
+    if (owner.equals(peers.self())) {
       QueryResult<T> result = query.apply(active);
       // Found, or not found in the active copy: final. Otherwise the partition is moving; wait for it.
       if (result instanceof QueryResult.Found<T> || result instanceof QueryResult.NotFound<T>) {
         return CompletableFuture.completedFuture(respond(body.apply(QueryProblems.answer(result), 0L), 0, false));
       }
+      return onBlocking(() -> answer(request, advertiserId, query, body));
     }
+    return peers.forward(owner, request, "active").thenCompose(answer -> {
+      if (answer.isPresent() && answer.get().code() < 500) {
+        metrics.counter("beacon.query.forwarded", "copy", "active").increment();
+        return CompletableFuture.completedFuture(answer.get());
+      }
+      // The owner did not answer: standbys and retries, which wait.
+      return onBlocking(() -> answer(request, advertiserId, query, body));
+    });
+  }
+
+  private CompletableFuture<HttpResponse<?>> onBlocking(Supplier<HttpResponse<?>> answer) {
     CompletableFuture<HttpResponse<?>> later = new CompletableFuture<>();
     blocking.execute(() -> {
       try {
-        later.complete(answer(request, advertiserId, query, body));
+        later.complete(answer.get());
       } catch (RuntimeException e) {
         // Completed with the problem itself, not wrapped in a CompletionException, so it maps to its status.
         later.completeExceptionally(e);
@@ -125,7 +143,7 @@ public final class AdvertiserRouter {
             }
             why = result instanceof QueryResult.NotReady<T> notReady ? notReady.reason() : why;
           } else {
-            Optional<MutableHttpResponse<byte[]>> answer = peers.forward(host, request, standby ? "standby" : "active");
+            Optional<MutableHttpResponse<byte[]>> answer = peers.forward(host, request, standby ? "standby" : "active").join();
             if (answer.isPresent() && answer.get().code() < 500) {
               metrics.counter("beacon.query.forwarded", "copy", standby ? "standby" : "active").increment();
               return answer.get();
