@@ -71,12 +71,16 @@ class BeaconApiIT {
     beacon.close();
   }
 
-  private static void sendKnownTraffic() {
+  private static void sendKnownTraffic() throws Exception {
     Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       advertiser(producer, "adv-a", AdvertiserStatus.ACTIVE);
       advertiser(producer, "adv-off", AdvertiserStatus.INACTIVE);
       producer.flush();
+      // The advertisers table is read by its own thread: events sent before it has them would be
+      // rejected UNKNOWN_ADVERTISER (the likely cause of a timeout below, seen once on 2026-12-02).
+      BeaconUnderTest.await("advertisers in the table", () ->
+          get("/v1/advertisers/adv-a").statusCode() == 200 && get("/v1/advertisers/adv-off").statusCode() == 200);
       List<AdEvent> events = new ArrayList<>();
       Instant t = NOW.minus(Duration.ofMinutes(3));
       add(events, "p1", EventType.VIEW, 5, t);
@@ -116,9 +120,12 @@ class BeaconApiIT {
   void shouldCountEveryEventExactlyAndRejectTheRestWithReasons() throws Exception {
     BeaconUnderTest.await("all events processed", () -> {
       JsonNode stats = json("/v1/stats");
-      return stats.at("/events/accepted").asLong() == expectedAccepted
+      if (stats.at("/events/accepted").asLong() == expectedAccepted
           && stats.at("/events/rejected/DUPLICATE").asLong() == 1
-          && stats.at("/events/rejected/INACTIVE_ADVERTISER").asLong() == 1;
+          && stats.at("/events/rejected/INACTIVE_ADVERTISER").asLong() == 1) {
+        return true;
+      }
+      throw new AssertionError("expected " + expectedAccepted + " accepted, 1 DUPLICATE, 1 INACTIVE_ADVERTISER; stats: " + stats);
     });
     JsonNode stats = json("/v1/stats");
     assertEquals(1, stats.get("active_advertisers").asLong());
@@ -196,6 +203,8 @@ class BeaconApiIT {
       String field = bad.substring(0, bad.indexOf('='));
       assertEquals(field, JSON.readTree(response.body()).at("/errors/0/field").asText(), bad);
     }
+    assertTrue(get("/v1/advertisers/adv-a/recommendations?window=2h").body()
+        .contains("must be one of 5m, 15m, 1h, 6h, 24h, 7d, 30d; was '2h'"), "windows listed shortest first");
     assertEquals(400, get("/v1/advertisers/adv-a/stats?window=1h&step=7m").statusCode());
     assertEquals(400, get("/v1/advertisers/adv-a/history?days=36").statusCode());
     assertEquals(400, get("/v1/advertisers/" + "x".repeat(129) + "/stats").statusCode());

@@ -1,6 +1,7 @@
 package io.beacon.service.query;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ final class WindowParam {
         default -> throw new IllegalArgumentException(name);
       });
     }
-    return Map.copyOf(map);
+    return Collections.unmodifiableMap(map); // in the order given: error messages list them so
   }
 
   /** The name of a step length, e.g. {@code 1h}. */
