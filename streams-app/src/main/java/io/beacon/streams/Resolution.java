@@ -1,6 +1,7 @@
 package io.beacon.streams;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The three bucket sizes counts are kept at. Long windows are summed from coarse buckets, so a
@@ -38,6 +39,12 @@ public enum Resolution {
   /** The start of the bucket that holds {@code timeMs}. */
   public long bucketStart(long timeMs) {
     return Math.floorDiv(timeMs, sizeMs) * sizeMs;
+  }
+
+  /** The next coarser resolution, whose buckets each hold whole buckets of this one; empty for days. */
+  public Optional<Resolution> coarser() {
+    Resolution[] all = values();
+    return ordinal() + 1 < all.length ? Optional.of(all[ordinal() + 1]) : Optional.empty();
   }
 
   /** The longest retention of all resolutions: nothing older is kept anywhere. */

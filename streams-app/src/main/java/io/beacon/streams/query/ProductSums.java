@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -100,9 +101,9 @@ final class ProductSums {
     Resolution r = chunk.resolution();
     // Expiry deletes a bucket once stream time passes its retention; stay a bucket clear of that.
     boolean clearOfExpiry = chunk.firstBucket() >= now + expiryLeadMs - r.retentionMs() + r.sizeMs();
-    if (r != Resolution.DAY && clearOfExpiry) {
-      Resolution coarser = Resolution.values()[r.ordinal() + 1];
-      Bytes key = CountKeys.bucket(chunk.advertiserId(), coarser, coarser.bucketStart(chunk.firstBucket()));
+    Optional<Resolution> coarser = r.coarser();
+    if (coarser.isPresent() && clearOfExpiry) {
+      Bytes key = CountKeys.bucket(chunk.advertiserId(), coarser.get(), coarser.get().bucketStart(chunk.firstBucket()));
       return List.of(KeyValue.pair(key, state.advertiserCounts().get(key)));
     }
     List<KeyValue<Bytes, Counts>> counts = new ArrayList<>();
@@ -113,11 +114,9 @@ final class ProductSums {
 
   /** The last bucket of {@code r} inside the next coarser bucket that holds {@code bucket}. */
   private static long lastOfCoarserBucket(Resolution r, long bucket) {
-    if (r == Resolution.DAY) {
-      return Long.MAX_VALUE; // days are the coarsest: a run of days is one chunk
-    }
-    Resolution coarser = Resolution.values()[r.ordinal() + 1];
-    return coarser.bucketStart(bucket) + coarser.sizeMs() - r.sizeMs();
+    return r.coarser()
+        .map(coarser -> coarser.bucketStart(bucket) + coarser.sizeMs() - r.sizeMs())
+        .orElse(Long.MAX_VALUE); // days are the coarsest: a run of days is one chunk
   }
 
   private Map<String, Counts> sum(AdvertiserState state, Chunk chunk, List<KeyValue<Bytes, Counts>> advertiserCounts) {
