@@ -3,6 +3,7 @@ package io.beacon.streams;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.internals.AdEventTimestampExtractor;
 import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;
+import io.beacon.streams.internals.CommitHook;
 import io.beacon.streams.internals.CountsSerde;
 import io.beacon.streams.internals.DeadLetterHandler;
 import io.beacon.streams.internals.EventCountingProcessor;
@@ -36,8 +37,6 @@ public final class BeaconTopology {
   static final String EVENTS_SOURCE = "events-source";
   static final String COUNT_PROCESSOR = "count-events";
   static final String REJECTED_SINK = "rejected-sink";
-  /** Kafka Streams' record cache for all stores of an instance (heap). */
-  private static final long RECORD_CACHE_BYTES = 128L * 1024 * 1024;
 
   private BeaconTopology() {}
 
@@ -67,7 +66,7 @@ public final class BeaconTopology {
             .withName(EVENTS_SOURCE))
         .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
-            StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
+            StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
         .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
 
     return builder.build();
@@ -81,10 +80,13 @@ public final class BeaconTopology {
         Stores.persistentWindowStore(StoreNames.EVENT_IDS,
             config.dedupWindow().plus(config.grace()).multipliedBy(2), config.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
+    // No record cache on the count stores: the processor holds their counts itself and writes
+    // them through the commit hook, which needs stores without one (CommitHook).
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.PRODUCT_COUNTS), Serdes.Bytes(), counts).withCachingEnabled());
+        Stores.persistentKeyValueStore(StoreNames.PRODUCT_COUNTS), Serdes.Bytes(), counts));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.ADVERTISER_COUNTS), Serdes.Bytes(), counts).withCachingEnabled());
+        Stores.persistentKeyValueStore(StoreNames.ADVERTISER_COUNTS), Serdes.Bytes(), counts));
+    builder.addStateStore(CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -104,10 +106,6 @@ public final class BeaconTopology {
     props.put(BoundedMemoryRocksDbConfig.CACHE_BYTES_CONFIG, config.rocksDbCacheBytes());
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    // The record cache folds the per-event count updates into one store write per key and commit.
-    // 128 MiB instead of the default 10 MiB: at 10 MiB it was full and evicting on every event
-    // (BENCHMARKS.md: CPU per event 70 -> 57 µs at_least_once).
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, RECORD_CACHE_BYTES);
     props.putAll(config.kafka());
     return props;
   }

@@ -14,6 +14,8 @@ public final class StoreNames {
   public static final String PRODUCT_COUNTS = "product-counts";
   /** Counts per (advertiser, resolution, bucket): the stats series. */
   public static final String ADVERTISER_COUNTS = "advertiser-counts";
+  /** No state: lets the count processor write its held counts before each commit. */
+  public static final String COUNT_COMMIT_HOOK = "count-commit-hook";
   /** Advertisers with counted events, and the time of their latest one. */
   public static final String COUNTED_ADVERTISERS = "counted-advertisers";
   /** Events accepted and rejected by reason, per partition. */

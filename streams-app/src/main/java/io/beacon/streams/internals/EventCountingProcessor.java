@@ -37,14 +37,21 @@ import org.slf4j.LoggerFactory;
  * The per-event rules, in order: valid fields, a known and not INACTIVE advertiser, not later than
  * the grace period, not a duplicate; then one count per resolution for the product and for the
  * advertiser. Every event not counted is forwarded to the rejected topic with its reason. All
- * state lives in stores of this task, so under exactly_once_v2 a count and its input offset
- * commit together.
+ * state lives in stores of this task, and counts held in memory are written to them before every
+ * commit (CommitHook), so under exactly_once_v2 a count and its input offset commit together.
  */
 public final class EventCountingProcessor implements Processor<String, AdEvent, String, AdEvent> {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventCountingProcessor.class);
   /** How often, in stream time, expired buckets are deleted. */
   static final Duration EXPIRY_INTERVAL = Duration.ofHours(1);
+  /**
+   * How often, in wall-clock time, held counts are written to the count stores between commits,
+   * where queries see them. Commits write them too (every 100 ms under exactly_once_v2).
+   */
+  static final Duration COUNT_FLUSH_INTERVAL = Duration.ofMillis(50);
+  /** Counts held per count store and task after a flush (about 200 bytes each). */
+  static final int HELD_COUNTS = 50_000;
   public static final String ACCEPTED = "accepted";
 
   private final BeaconConfig config;
@@ -53,15 +60,17 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private ProcessorContext<String, AdEvent> context;
   private TimestampedKeyValueStore<String, Advertiser> advertisers;
   private WindowStore<String, Long> eventIds;
-  private KeyValueStore<Bytes, Counts> productCounts;
-  private KeyValueStore<Bytes, Counts> advertiserCounts;
+  private KeyValueStore<Bytes, Counts> productCountStore;
+  private KeyValueStore<Bytes, Counts> advertiserCountStore;
+  private HeldCounts productCounts;
+  private HeldCounts advertiserCounts;
   private KeyValueStore<String, Long> countedAdvertisers;
   private KeyValueStore<String, Long> totals;
   /*
-   * Mirrors of the small stores, so the per-event path skips their reads. They hold what this
-   * task wrote or read since init(): Kafka Streams calls init() on the same processor again when
-   * it revives a task whose transaction aborted, after the stores are rolled back, so init()
-   * empties them.
+   * Mirrors of the small stores, so the per-event path skips their reads. They and the held
+   * counts hold what this task wrote or read since init(): Kafka Streams calls init() on the same
+   * processor again when it revives a task whose transaction aborted, after the stores are rolled
+   * back, so init() starts them afresh.
    */
   private final Map<String, Long> latestEventTimes = new HashMap<>();
   private final Map<String, Long> totalsMirror = new HashMap<>();
@@ -79,8 +88,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     totalsMirror.clear();
     advertisers = context.getStateStore(StoreNames.ADVERTISERS);
     eventIds = context.getStateStore(StoreNames.EVENT_IDS);
-    productCounts = context.getStateStore(StoreNames.PRODUCT_COUNTS);
-    advertiserCounts = context.getStateStore(StoreNames.ADVERTISER_COUNTS);
+    productCountStore = context.getStateStore(StoreNames.PRODUCT_COUNTS);
+    advertiserCountStore = context.getStateStore(StoreNames.ADVERTISER_COUNTS);
+    productCounts = new HeldCounts(productCountStore, HELD_COUNTS);
+    advertiserCounts = new HeldCounts(advertiserCountStore, HELD_COUNTS);
+    context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flushCounts);
+    context.schedule(COUNT_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, time -> flushCounts());
     countedAdvertisers = context.getStateStore(StoreNames.COUNTED_ADVERTISERS);
     totals = context.getStateStore(StoreNames.EVENT_TOTALS);
     context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::deleteExpiredBuckets);
@@ -152,8 +165,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     String advertiserId = event.getAdvertiserId();
     for (Resolution resolution : Resolution.values()) {
       long bucket = resolution.bucketStart(eventTime);
-      add(productCounts, CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event);
-      add(advertiserCounts, CountKeys.bucket(advertiserId, resolution, bucket), event);
+      productCounts.add(CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event.getType());
+      advertiserCounts.add(CountKeys.bucket(advertiserId, resolution, bucket), event.getType());
     }
     // Stored at second precision, what the last-event gauge shows: one write per second per
     // advertiser instead of one per event.
@@ -164,9 +177,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     }
   }
 
-  private static void add(KeyValueStore<Bytes, Counts> store, Bytes key, AdEvent event) {
-    Counts current = store.get(key);
-    store.put(key, (current == null ? Counts.ZERO : current).plus(event.getType()));
+  /**
+   * Writes the held counts to the count stores, products first: a query that reads an
+   * advertiser's count and then its products' must find at least what the advertiser's count
+   * holds (ProductSums relies on it).
+   */
+  private void flushCounts() {
+    productCounts.flush();
+    advertiserCounts.flush();
   }
 
   private void increment(String totalKey) {
@@ -194,6 +212,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   /** Deletes buckets older than their resolution's retention, and advertisers idle for longer. */
   private void deleteExpiredBuckets(long streamTime) {
+    // Held counts of deleted buckets must not outlive them.
+    flushCounts();
+    productCounts.clear();
+    advertiserCounts.clear();
     List<String> idle = new ArrayList<>();
     try (KeyValueIterator<String, Long> all = countedAdvertisers.all()) {
       while (all.hasNext()) {
@@ -201,8 +223,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
         for (Resolution resolution : Resolution.values()) {
           long cutoff = streamTime - resolution.retentionMs();
           if (cutoff > 0) {
-            deleteRange(productCounts, advertiser.key, resolution, cutoff);
-            deleteRange(advertiserCounts, advertiser.key, resolution, cutoff);
+            deleteRange(productCountStore, advertiser.key, resolution, cutoff);
+            deleteRange(advertiserCountStore, advertiser.key, resolution, cutoff);
           }
         }
         if (advertiser.value < streamTime - Resolution.longestRetentionMs()) {

@@ -24,8 +24,8 @@ import org.apache.kafka.streams.KeyValue;
  * {@link Snapshot}): for a chunk of minutes, the advertiser's count of the hour that holds them;
  * for a chunk of hours, that of the day; for days, the count of each day. That check is exact:
  * every counted event adds to its product's buckets and to the advertiser's minute, hour and day
- * in the same step, and counts only grow, so an unchanged hour means none of its minutes
- * changed. Counts shrink only when expiry deletes buckets, and a coarser bucket outlives its finer
+ * in the same flush of held counts (products first), and counts only grow, so an unchanged hour
+ * means none of its minutes changed. Counts shrink only when expiry deletes buckets, and a coarser bucket outlives its finer
  * ones, so chunks within reach of expiry are checked bucket by bucket instead; restores and
  * rollbacks change every store alike. The check is one read per chunk instead of one per bucket
  * and product (BENCHMARKS.md).
