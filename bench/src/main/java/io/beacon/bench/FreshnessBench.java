@@ -111,7 +111,7 @@ final class FreshnessBench {
             load.sent() / seconds, stats.at("/events/accepted").asLong(), stats.at("/lag").asLong());
         PrometheusMetrics metrics = beacon.prometheus().since(warmedUp);
         double count = metrics.sum("beacon_freshness_seconds_count", Map.of());
-        out.printf(Locale.ROOT, "bench:   beacon_freshness_seconds over the timed probes (collector accepted -> counted, %,.0f events): "
+        out.printf(Locale.ROOT, "bench:   beacon_freshness_seconds over the timed probes (collector accepted -> queryable, %,.0f events): "
                 + "mean %.1f ms, p50 <= %.0f ms, p99 <= %.0f ms (histogram buckets)%n",
             count, 1000 * metrics.sum("beacon_freshness_seconds_sum", Map.of()) / count,
             1000 * metrics.quantileBound("beacon_freshness_seconds", 0.5).orElse(Double.NaN),

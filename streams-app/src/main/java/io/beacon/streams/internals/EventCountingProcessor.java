@@ -74,6 +74,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
    */
   private final Map<String, Long> latestEventTimes = new HashMap<>();
   private final Map<String, Long> totalsMirror = new HashMap<>();
+  /** Events counted since the last flush: the listener hears of them once queries can see them. */
+  private final List<CountedEvent> notYetVisible = new ArrayList<>();
+
+  private record CountedEvent(String advertiserId, long acceptedAt) {}
 
   public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener) {
     this.config = config;
@@ -86,6 +90,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     this.context = context;
     latestEventTimes.clear();
     totalsMirror.clear();
+    notYetVisible.clear();
     advertisers = context.getStateStore(StoreNames.ADVERTISERS);
     eventIds = context.getStateStore(StoreNames.EVENT_IDS);
     productCountStore = context.getStateStore(StoreNames.PRODUCT_COUNTS);
@@ -133,9 +138,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     eventIds.put(dedupKey, eventTime, dedupBucket(eventTime));
     count(event, eventTime);
     increment(ACCEPTED);
-    long acceptedAt = ProcessingListener.acceptedAt(record.headers());
-    // Wall clock, not the context's cached time, which can trail by a whole poll loop.
-    listener.counted(advertiserId, acceptedAt < 0 ? -1 : Math.max(0, System.currentTimeMillis() - acceptedAt));
+    notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
   }
 
   /**
@@ -185,6 +188,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private void flushCounts() {
     productCounts.flush();
     advertiserCounts.flush();
+    // Wall clock, not the context's cached time, which can trail by a whole poll loop.
+    long now = System.currentTimeMillis();
+    for (CountedEvent event : notYetVisible) {
+      listener.counted(event.advertiserId(), event.acceptedAt() < 0 ? -1 : Math.max(0, now - event.acceptedAt()));
+    }
+    notYetVisible.clear();
   }
 
   private void increment(String totalKey) {

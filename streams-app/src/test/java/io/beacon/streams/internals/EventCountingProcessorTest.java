@@ -11,6 +11,7 @@ import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopology;
 import io.beacon.streams.Counts;
 import io.beacon.streams.ProcessingListener;
+import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,30 +40,65 @@ class EventCountingProcessorTest {
 
   @TempDir Path stateDir;
 
-  @Test
-  void shouldCountFromTheRolledBackStoresWhenATaskIsInitialisedAgain() {
-    BeaconConfig config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    MockProcessorContext<String, AdEvent> context = new MockProcessorContext<>(BeaconTopology.streamsProperties(config));
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+  private final List<String> heard = new ArrayList<>();
+  private BeaconConfig config;
+  private MockProcessorContext<String, AdEvent> context;
+  private List<KeyValueStore<Bytes, Counts>> countStores;
+  private KeyValueStore<String, Long> counted;
+  private KeyValueStore<String, Long> totals;
+  private CommitHook commitHook;
+  private EventCountingProcessor processor;
+
+  @BeforeEach
+  void setUp() {
+    config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
+    context = new MockProcessorContext<>(BeaconTopology.streamsProperties(config));
     context.setCurrentSystemTimeMs(now.toEpochMilli());
     context.setCurrentStreamTimeMs(now.toEpochMilli());
     TimestampedKeyValueStore<String, Advertiser> advertisers = add(context, Stores.timestampedKeyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS), Serdes.String(), BeaconSerdes.advertiser()).withLoggingDisabled().build());
     add(context, Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.EVENT_IDS, Duration.ofHours(4), Duration.ofHours(1), false),
         Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    List<KeyValueStore<Bytes, Counts>> countStores = Stream.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)
+    countStores = Stream.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)
         .map(name -> add(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), new CountsSerde())
             .withLoggingDisabled().build()))
         .toList();
-    KeyValueStore<String, Long> counted = add(context, Stores.keyValueStoreBuilder(
+    counted = add(context, Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    KeyValueStore<String, Long> totals = add(context, Stores.keyValueStoreBuilder(
+    totals = add(context, Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    CommitHook commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
+    commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
     advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
         .setStatus(AdvertiserStatus.ACTIVE).setUpdatedAt(now).build(), now.toEpochMilli()));
-    EventCountingProcessor processor = new EventCountingProcessor(config, "rejected", ProcessingListener.NONE);
+    processor = new EventCountingProcessor(config, "rejected", new ProcessingListener() {
+      @Override
+      public void counted(String advertiserId, long sinceAcceptedMs) {
+        heard.add("counted " + advertiserId);
+      }
+
+      @Override
+      public void rejected(String advertiserId, RejectReason reason) {
+        heard.add("rejected " + advertiserId + " " + reason);
+      }
+    });
     processor.init(context);
+  }
+
+  @Test
+  void shouldWriteCountsAndTellTheListenerWhenKafkaStreamsFlushesBeforeACommit() {
+    processor.process(view("e-1", now));
+    assertEquals(List.of(), heard, "not visible to queries yet");
+
+    commitHook.flushCache();
+
+    assertEquals(List.of("counted adv-1"), heard);
+    Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
+    assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
+  }
+
+  @Test
+  void shouldCountFromTheRolledBackStoresWhenATaskIsInitialisedAgain() {
     processor.process(view("e-1", now));
     assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
 
@@ -88,6 +125,7 @@ class EventCountingProcessorTest {
     assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
     Bytes day = CountKeys.bucket("adv-1", Resolution.DAY, Resolution.DAY.bucketStart(now.toEpochMilli()));
     assertEquals(new Counts(1, 0, 0), countStores.get(1).get(day));
+    assertEquals(List.of("counted adv-1"), heard, "e-1 was rolled back: its count never became visible");
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
