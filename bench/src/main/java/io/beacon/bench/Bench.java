@@ -54,8 +54,7 @@ public final class Bench {
                        400-byte JSON (wrk), on an embedded broker; loadgen's traffic of the last 2 hours
             --runs N          runs per system, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load first (default 30: after 5 s the JIT was still
-                              compiling Beacon's request path and each run was faster than the last)
+            --warm-up N       seconds of unmeasured load first (default 30, see below)
             --connections N   wrk connections and redis-benchmark clients (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers, queried in turn (default 20)
@@ -69,8 +68,7 @@ public final class Bench {
                        and counts over the last 30 days, on one Beacon instance and an embedded broker
             --runs N          runs per window, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load first (default 30: after 5 s the JIT was still
-                              compiling Beacon's request path and each run was faster than the last)
+            --warm-up N       seconds of unmeasured load first (default 30, see below)
             --connections N   wrk connections (default 8)
             --events N        events over the 30 days, written oldest first (default 100000)
             --products N      products of the advertiser, each event's drawn uniformly (default 10000)
@@ -82,9 +80,7 @@ public final class Bench {
                        advertisers (local) and on the other one, which forwards to the owner
             --runs N          runs per instance, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load on each instance first (default 30: after 5 s
-                              the JIT was still compiling Beacon's request path and each run was faster
-                              than the last)
+            --warm-up N       seconds of unmeasured load on each instance first (default 30, see below)
             --connections N   wrk connections (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers; those the owner holds are queried in turn (default 20)
@@ -105,8 +101,7 @@ public final class Bench {
                        per measurement, which also counts the events it collects, as a single Beacon does
             --runs N         runs of each, alternating (default 3)
             --seconds N      wrk's time per measurement (default 20)
-            --warm-up N      seconds of unmeasured load on each new process first (default 30: the
-                             query path took about 2 minutes to reach its speed, most of it the JIT)
+            --warm-up N      seconds of unmeasured load on each new process first (default 30, see below)
             --connections N  wrk's connections (default 64)
             --records N      records ProducerPerformance sends per run (default 5000000)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVMs
@@ -186,6 +181,9 @@ public final class Bench {
     usage.append("""
           all          every command above with its defaults; writes the table into BENCHMARKS.md
             --write FILE  the file to write (default BENCHMARKS.md)
+
+        --warm-up: a new Beacon process needs load before it answers at its speed, most of it for the
+        JIT to compile the request path; after 5 s each run was still faster than the last.
         """);
     return usage.toString();
   }
