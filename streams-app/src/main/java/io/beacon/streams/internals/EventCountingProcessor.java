@@ -46,10 +46,17 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   /** How often, in stream time, expired buckets are deleted. */
   static final Duration EXPIRY_INTERVAL = Duration.ofHours(1);
   /**
-   * How often, in wall-clock time, held counts are written to the count stores between commits,
-   * where queries see them. Commits write them too (every 100 ms under exactly_once_v2).
+   * The longest, in wall-clock time, held counts wait between commits before they are written to
+   * the count stores, where queries see them. Commits write them too (every 100 ms under
+   * exactly_once_v2).
    */
   static final Duration COUNT_FLUSH_INTERVAL = Duration.ofMillis(50);
+  /**
+   * Held counts of at most this many events are written every {@link #FEW_EVENTS_FLUSH_INTERVAL}:
+   * under light load a write is cheap and there is no reason to keep queries waiting.
+   */
+  static final int FEW_EVENTS = 100;
+  static final Duration FEW_EVENTS_FLUSH_INTERVAL = Duration.ofMillis(10);
   /** Counts held per count store and task after a flush (about 200 bytes each). */
   static final int HELD_COUNTS = 50_000;
   public static final String ACCEPTED = "accepted";
@@ -76,6 +83,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private final Map<String, Long> totalsMirror = new HashMap<>();
   /** Events counted since the last flush: the listener hears of them once queries can see them. */
   private final List<CountedEvent> notYetVisible = new ArrayList<>();
+  private long lastFlushAt;
 
   private record CountedEvent(String advertiserId, long acceptedAt) {}
 
@@ -98,7 +106,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     productCounts = new HeldCounts(productCountStore, HELD_COUNTS);
     advertiserCounts = new HeldCounts(advertiserCountStore, HELD_COUNTS);
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flushCounts);
-    context.schedule(COUNT_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, time -> flushCounts());
+    lastFlushAt = context.currentSystemTimeMs();
+    context.schedule(FEW_EVENTS_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::maybeFlushCounts);
     countedAdvertisers = context.getStateStore(StoreNames.COUNTED_ADVERTISERS);
     totals = context.getStateStore(StoreNames.EVENT_TOTALS);
     context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::deleteExpiredBuckets);
@@ -180,12 +189,19 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     }
   }
 
+  private void maybeFlushCounts(long now) {
+    if (notYetVisible.size() <= FEW_EVENTS || now - lastFlushAt >= COUNT_FLUSH_INTERVAL.toMillis()) {
+      flushCounts();
+    }
+  }
+
   /**
    * Writes the held counts to the count stores, products first: a query that reads an
    * advertiser's count and then its products' must find at least what the advertiser's count
    * holds (ProductSums relies on it).
    */
   private void flushCounts() {
+    lastFlushAt = context.currentSystemTimeMs();
     productCounts.flush();
     advertiserCounts.flush();
     // Wall clock, not the context's cached time, which can trail by a whole poll loop.

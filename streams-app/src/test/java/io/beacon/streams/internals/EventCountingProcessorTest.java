@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -95,6 +97,26 @@ class EventCountingProcessorTest {
     assertEquals(List.of("counted adv-1"), heard);
     Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
     assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
+  }
+
+  @Test
+  void shouldShowFewEventsAtTheNextFlushCheckAndManyAtTheLatestAfterTheLongestWait() {
+    Punctuator flushCheck = context.scheduledPunctuators().stream()
+        .filter(p -> p.getType() == PunctuationType.WALL_CLOCK_TIME)
+        .filter(p -> p.getInterval().equals(EventCountingProcessor.FEW_EVENTS_FLUSH_INTERVAL))
+        .findFirst().orElseThrow().getPunctuator();
+    long start = now.toEpochMilli();
+    processor.process(view("e-0", now));
+    flushCheck.punctuate(start + 10);
+    assertEquals(1, heard.size(), "a few events are written at the next check");
+
+    for (int i = 1; i <= EventCountingProcessor.FEW_EVENTS + 1; i++) {
+      processor.process(view("e-" + i, now));
+    }
+    flushCheck.punctuate(start + 20);
+    assertEquals(1, heard.size(), "many events wait for the longest interval");
+    flushCheck.punctuate(start + 10 + EventCountingProcessor.COUNT_FLUSH_INTERVAL.toMillis());
+    assertEquals(EventCountingProcessor.FEW_EVENTS + 2, heard.size());
   }
 
   @Test
