@@ -1,6 +1,7 @@
 package io.beacon.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,7 +62,7 @@ class BeaconApiIT {
 
   @BeforeAll
   static void startBeacon() throws Exception {
-    beacon = new BeaconUnderTest(KAFKA.bootstrapServers());
+    beacon = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.stream-threads", 2));
     beacon.start();
     sendKnownTraffic();
   }
@@ -216,12 +217,22 @@ class BeaconApiIT {
     HttpResponse<String> metrics = get("/prometheus");
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.body().contains("kafka_stream_"), "Kafka Streams metrics missing");
+    assertTrue(metrics.body().contains("-StreamThread-2\""), "beacon.stream-threads 2 runs a second stream thread");
     assertTrue(metrics.body().contains("http_server_requests_seconds"), "request metrics missing");
     HttpResponse<String> ui = get("/swagger-ui/index.html");
     assertEquals(200, ui.statusCode());
     HttpResponse<String> spec = get("/swagger/beacon-v1.yml");
     assertEquals(200, spec.statusCode());
     assertTrue(spec.body().contains("/v1/advertisers/{adv}/recommendations"));
+  }
+
+  @Test
+  @Order(5)
+  void shouldRefuseToStartWithoutAStreamThread() throws Exception {
+    try (BeaconUnderTest none = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.stream-threads", 0))) {
+      String message = BeaconUnderTest.messages(assertThrows(Exception.class, none::start));
+      assertTrue(message.contains("beacon.stream-threads must be at least 1, was 0 (BEACON_STREAM_THREADS)"), message);
+    }
   }
 
   @Test

@@ -17,6 +17,7 @@ public record BeaconSettings(
     @Nullable Duration dedupWindow,
     @Nullable Duration maxClockSkew,
     @Nullable Duration sessionTimeout,
+    int streamThreads,
     Ctr ctr,
     RocksDb rocksdb) {
 

@@ -7,6 +7,7 @@ import io.beacon.streams.BeaconTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.exceptions.ConfigurationException;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Properties;
@@ -35,8 +36,13 @@ public class StreamsRunner implements AutoCloseable {
 
   StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry,
       ProcessingMetrics processingMetrics) {
+    if (settings.streamThreads() < 1) {
+      throw new ConfigurationException("beacon.stream-threads must be at least 1, was " + settings.streamThreads()
+          + " (BEACON_STREAM_THREADS)");
+    }
     TopicInitializer.createMissing(config, settings.partitions(), settings.replicationFactor());
     Properties props = BeaconTopology.streamsProperties(config);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     if (settings.sessionTimeout() != null) {
       props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) settings.sessionTimeout().toMillis());
     }
