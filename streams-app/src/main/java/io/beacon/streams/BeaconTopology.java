@@ -7,6 +7,7 @@ import io.beacon.streams.internals.CommitHook;
 import io.beacon.streams.internals.CountsSerde;
 import io.beacon.streams.internals.DeadLetterHandler;
 import io.beacon.streams.internals.EventCountingProcessor;
+import io.beacon.streams.internals.HeldCountsBudget;
 import io.beacon.streams.internals.RequiredValueSerde;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,12 +60,14 @@ public final class BeaconTopology {
         Materialized.as(Stores.persistentKeyValueStore(StoreNames.CATALOG)));
 
     addStores(builder, config);
+    // One budget for the tasks of the Kafka Streams instance that runs this topology.
+    HeldCountsBudget heldCounts = new HeldCountsBudget(HeldCountsBudget.DEFAULT_COUNTS);
 
     builder
         .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))
             .withTimestampExtractor(new AdEventTimestampExtractor(config.maxClockSkew()))
             .withName(EVENTS_SOURCE))
-        .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener), Named.as(COUNT_PROCESSOR),
+        .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener, heldCounts), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
             StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
         .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));

@@ -57,13 +57,13 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
    */
   static final int FEW_EVENTS = 100;
   static final Duration FEW_EVENTS_FLUSH_INTERVAL = Duration.ofMillis(10);
-  /** Counts held per count store and task after a flush (about 200 bytes each). */
-  static final int HELD_COUNTS = 50_000;
   public static final String ACCEPTED = "accepted";
 
   private final BeaconConfig config;
   private final String rejectedSink;
   private final ProcessingListener listener;
+  private final HeldCountsBudget heldCountsBudget;
+  private boolean inBudget;
   private ProcessorContext<String, AdEvent> context;
   private TimestampedKeyValueStore<String, Advertiser> advertisers;
   private WindowStore<String, Long> eventIds;
@@ -87,10 +87,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   private record CountedEvent(String advertiserId, long acceptedAt) {}
 
-  public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener) {
+  public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener,
+      HeldCountsBudget heldCountsBudget) {
     this.config = config;
     this.rejectedSink = rejectedSink;
     this.listener = listener;
+    this.heldCountsBudget = heldCountsBudget;
   }
 
   @Override
@@ -103,8 +105,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     eventIds = context.getStateStore(StoreNames.EVENT_IDS);
     productCountStore = context.getStateStore(StoreNames.PRODUCT_COUNTS);
     advertiserCountStore = context.getStateStore(StoreNames.ADVERTISER_COUNTS);
-    productCounts = new HeldCounts(productCountStore, HELD_COUNTS);
-    advertiserCounts = new HeldCounts(advertiserCountStore, HELD_COUNTS);
+    if (!inBudget) {
+      heldCountsBudget.join();
+      inBudget = true;
+    }
+    productCounts = new HeldCounts(productCountStore, heldCountsBudget::perTask);
+    advertiserCounts = new HeldCounts(advertiserCountStore, heldCountsBudget::perTask);
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flushCounts);
     lastFlushAt = context.currentSystemTimeMs();
     context.schedule(FEW_EVENTS_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::maybeFlushCounts);
@@ -148,6 +154,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     count(event, eventTime);
     increment(ACCEPTED);
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
+  }
+
+  @Override
+  public void close() {
+    if (inBudget) {
+      heldCountsBudget.leave();
+      inBudget = false;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,11 +35,11 @@ final class HeldCounts {
   }
 
   private final KeyValueStore<Bytes, Counts> store;
-  private final int maxHeld;
+  private final IntSupplier maxHeld;
   private final LinkedHashMap<Bytes, Held> held = new LinkedHashMap<>(1024, 0.75f, true);
   private final List<Held> changed = new ArrayList<>();
 
-  HeldCounts(KeyValueStore<Bytes, Counts> store, int maxHeld) {
+  HeldCounts(KeyValueStore<Bytes, Counts> store, IntSupplier maxHeld) {
     this.store = store;
     this.maxHeld = maxHeld;
   }
@@ -69,8 +70,9 @@ final class HeldCounts {
       changed.clear();
       store.putAll(writes);
     }
+    int keep = maxHeld.getAsInt();
     Iterator<Held> leastRecentlyUsed = held.values().iterator();
-    while (held.size() > maxHeld) {
+    while (held.size() > keep) {
       leastRecentlyUsed.next();
       leastRecentlyUsed.remove();
     }

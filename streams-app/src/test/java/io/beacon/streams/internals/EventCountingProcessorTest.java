@@ -51,6 +51,7 @@ class EventCountingProcessorTest {
   private KeyValueStore<String, Long> totals;
   private CommitHook commitHook;
   private EventCountingProcessor processor;
+  private final HeldCountsBudget budget = new HeldCountsBudget(HeldCountsBudget.DEFAULT_COUNTS);
 
   @BeforeEach
   void setUp() {
@@ -83,7 +84,7 @@ class EventCountingProcessorTest {
       public void rejected(String advertiserId, RejectReason reason) {
         heard.add("rejected " + advertiserId + " " + reason);
       }
-    });
+    }, budget);
     processor.init(context);
   }
 
@@ -138,6 +139,7 @@ class EventCountingProcessorTest {
     }
     processor.close();
     processor.init(context);
+    assertEquals(HeldCountsBudget.DEFAULT_COUNTS, budget.perTask(), "still one task of the budget");
     processor.process(view("e-2", now));
     commitHook.flushCache(); // what Kafka Streams does before the commit
 

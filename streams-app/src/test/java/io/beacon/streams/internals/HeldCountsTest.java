@@ -22,7 +22,7 @@ class HeldCountsTest {
   @Test
   void shouldWriteCountsOnlyWhenFlushedStartingFromWhatTheStoreHeld() {
     store.put(A, new Counts(5, 0, 0));
-    HeldCounts counts = new HeldCounts(store, 10);
+    HeldCounts counts = new HeldCounts(store, () -> 10);
 
     counts.add(A, EventType.VIEW);
     counts.add(A, EventType.CLICK);
@@ -37,7 +37,7 @@ class HeldCountsTest {
 
   @Test
   void shouldKeepOnlyTheMostRecentlyUsedCountsAfterAFlush() {
-    HeldCounts counts = new HeldCounts(store, 1);
+    HeldCounts counts = new HeldCounts(store, () -> 1);
     counts.add(A, EventType.VIEW);
     counts.add(B, EventType.VIEW);
     counts.flush();
@@ -51,6 +51,18 @@ class HeldCountsTest {
 
     assertEquals(new Counts(11, 0, 0), store.get(A));
     assertEquals(new Counts(2, 0, 0), store.get(B));
+  }
+
+  @Test
+  void shouldShareTheBudgetEvenlyAmongTheTasksOfAnInstance() {
+    HeldCountsBudget budget = new HeldCountsBudget(300);
+    budget.join();
+    assertEquals(300, budget.perTask());
+    budget.join();
+    budget.join();
+    assertEquals(100, budget.perTask());
+    budget.leave();
+    assertEquals(150, budget.perTask());
   }
 
   private static KeyValueStore<Bytes, Counts> countStore() {
