@@ -73,20 +73,18 @@ public final class AdvertiserRouter {
     }
     String owner = placement.get().active();
     if (owner.equals(peers.self())) {
-      QueryResult<T> result = query.apply(active);
-      // Found, or not found in the active copy: final. Otherwise the partition is moving; wait for it.
-      if (result instanceof QueryResult.Found<T> || result instanceof QueryResult.NotFound<T>) {
-        return CompletableFuture.completedFuture(respond(body.apply(QueryProblems.answer(result), 0L), 0, false));
-      }
-      return onBlocking(() -> answer(request, advertiserId, query, body));
+      Optional<HttpResponse<?>> local = finalAnswer(query.apply(active), advertiserId, false, body);
+      // Otherwise the partition is moving: wait for it.
+      return local.isPresent()
+          ? CompletableFuture.completedFuture(local.get())
+          : onBlocking(() -> answer(request, advertiserId, query, body));
     }
     return peers.forward(owner, request, "active").thenCompose(answer -> {
-      if (answer.isPresent() && answer.get().code() < 500) {
-        metrics.counter("beacon.query.forwarded", "copy", "active").increment();
-        return CompletableFuture.completedFuture(answer.get());
-      }
-      // The owner did not answer: standbys and retries, which wait.
-      return onBlocking(() -> answer(request, advertiserId, query, body));
+      Optional<HttpResponse<?>> usable = usable(answer, "active");
+      // Otherwise the owner did not answer: standbys and retries, which wait.
+      return usable.isPresent()
+          ? CompletableFuture.completedFuture(usable.get())
+          : onBlocking(() -> answer(request, advertiserId, query, body));
     });
   }
 
@@ -134,19 +132,16 @@ public final class AdvertiserRouter {
           boolean standby = i > 0;
           if (host.equals(peers.self())) {
             QueryResult<T> result = notFoundIsNotFinal(query.apply(standby ? anyCopy : active), standby);
-            if (result instanceof QueryResult.Found<T> found) {
-              long lag = standby ? source.lag(advertiserId) : 0;
-              return respond(body.apply(found.value(), lag), lag, standby);
-            }
-            if (result instanceof QueryResult.NotFound<T>) {
-              QueryProblems.answer(result); // throws the 404
+            Optional<HttpResponse<?>> local = finalAnswer(result, advertiserId, standby, body);
+            if (local.isPresent()) {
+              return local.get();
             }
             why = result instanceof QueryResult.NotReady<T> notReady ? notReady.reason() : why;
           } else {
             Optional<MutableHttpResponse<byte[]>> answer = peers.forward(host, request, standby ? "standby" : "active").join();
-            if (answer.isPresent() && answer.get().code() < 500) {
-              metrics.counter("beacon.query.forwarded", "copy", standby ? "standby" : "active").increment();
-              return answer.get();
+            Optional<HttpResponse<?>> usable = usable(answer, standby ? "standby" : "active");
+            if (usable.isPresent()) {
+              return usable.get();
             }
             why = "instance " + host + (answer.isPresent() ? " answered " + answer.get().code() : " did not answer");
           }
@@ -160,6 +155,29 @@ public final class AdvertiserRouter {
       sleep(backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
+  }
+
+  /**
+   * A local copy's last word: its answer, or the 404 thrown when it has no such advertiser; empty
+   * while it cannot tell (not ready, or the partition moved away).
+   */
+  private <T> Optional<HttpResponse<?>> finalAnswer(QueryResult<T> result, String advertiserId, boolean standby,
+      BiFunction<T, Long, Object> body) {
+    if (!(result instanceof QueryResult.Found<T> || result instanceof QueryResult.NotFound<T>)) {
+      return Optional.empty();
+    }
+    T value = QueryProblems.answer(result); // throws the 404
+    long lag = standby ? source.lag(advertiserId) : 0;
+    return Optional.of(respond(body.apply(value, lag), lag, standby));
+  }
+
+  /** A peer's answer worth passing back (it answered, and not with a 5xx), counted by copy. */
+  private Optional<HttpResponse<?>> usable(Optional<MutableHttpResponse<byte[]>> answer, String copy) {
+    if (answer.isEmpty() || answer.get().code() >= 500) {
+      return Optional.empty();
+    }
+    metrics.counter("beacon.query.forwarded", "copy", copy).increment();
+    return Optional.of(answer.get());
   }
 
   /**
