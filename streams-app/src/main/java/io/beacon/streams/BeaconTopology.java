@@ -1,10 +1,12 @@
 package io.beacon.streams;
 
+import io.beacon.avro.Advertiser;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.internals.AdEventTimestampExtractor;
 import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;
 import io.beacon.streams.internals.CommitHook;
 import io.beacon.streams.internals.CountsSerde;
+import io.beacon.streams.internals.DecodeOnceSerde;
 import io.beacon.streams.internals.DeadLetterHandler;
 import io.beacon.streams.internals.EventCountingProcessor;
 import io.beacon.streams.internals.HeldCountsBudget;
@@ -38,6 +40,8 @@ public final class BeaconTopology {
   static final String EVENTS_SOURCE = "events-source";
   static final String COUNT_PROCESSOR = "count-events";
   static final String REJECTED_SINK = "rejected-sink";
+  /** Decoded advertisers kept for the per-event status check, about 200 bytes each. */
+  static final int MAX_DECODED_ADVERTISERS = 100_000;
 
   private BeaconTopology() {}
 
@@ -53,7 +57,8 @@ public final class BeaconTopology {
     builder.globalTable(
         topics.advertisers(),
         Consumed.with(Serdes.String(), BeaconSerdes.advertiser()).withName("advertisers-source"),
-        Materialized.as(Stores.persistentKeyValueStore(StoreNames.ADVERTISERS)));
+        Materialized.<String, Advertiser>as(Stores.persistentKeyValueStore(StoreNames.ADVERTISERS))
+            .withValueSerde(new DecodeOnceSerde<>(BeaconSerdes.advertiser(), MAX_DECODED_ADVERTISERS)));
     builder.globalTable(
         topics.products(),
         Consumed.with(Serdes.String(), BeaconSerdes.product()).withName("products-source"),
@@ -83,8 +88,8 @@ public final class BeaconTopology {
         Stores.persistentWindowStore(StoreNames.EVENT_IDS,
             config.dedupWindow().plus(config.grace()).multipliedBy(2), config.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
-    // No record cache on the count stores: the processor holds their counts itself and writes
-    // them through the commit hook, which needs stores without one (CommitHook).
+    // No record cache on the count and totals stores: the processor holds their values itself and
+    // writes them through the commit hook, which needs stores without one (CommitHook).
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.PRODUCT_COUNTS), Serdes.Bytes(), counts));
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -93,7 +98,7 @@ public final class BeaconTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()));
   }
 
   /** Kafka Streams settings for this configuration; {@link BeaconConfig#kafka()} is passed through last. */
@@ -107,6 +112,11 @@ public final class BeaconTopology {
     props.put(DeadLetterHandler.TOPIC_CONFIG, config.topics().dlq());
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
     props.put(BoundedMemoryRocksDbConfig.CACHE_BYTES_CONFIG, config.rocksDbCacheBytes());
+    // Each task reads one partition of one topic, so there is nothing to wait for before processing
+    // (idling orders records across a task's partitions). Disabled, Kafka Streams also skips the
+    // log messages it formats on every check of a task whose queue ran empty: 10% of the stream
+    // thread under pixel traffic (JFR, BENCHMARKS.md).
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.putAll(config.kafka());

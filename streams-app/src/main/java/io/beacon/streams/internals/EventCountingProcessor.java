@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -80,7 +82,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
    * back, so init() starts them afresh.
    */
   private final Map<String, Long> latestEventTimes = new HashMap<>();
-  private final Map<String, Long> totalsMirror = new HashMap<>();
+  /** The totals, held like the counts and written with them: one store write per changed total and flush. */
+  private final Map<String, Long> heldTotals = new HashMap<>();
+  private final Set<String> changedTotals = new HashSet<>();
   /** Events counted since the last flush: the listener hears of them once queries can see them. */
   private final List<CountedEvent> notYetVisible = new ArrayList<>();
   private long lastFlushAt;
@@ -99,7 +103,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   public void init(ProcessorContext<String, AdEvent> context) {
     this.context = context;
     latestEventTimes.clear();
-    totalsMirror.clear();
+    heldTotals.clear();
+    changedTotals.clear();
     notYetVisible.clear();
     advertisers = context.getStateStore(StoreNames.ADVERTISERS);
     eventIds = context.getStateStore(StoreNames.EVENT_IDS);
@@ -212,12 +217,18 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   /**
    * Writes the held counts to the count stores, products first: a query that reads an
    * advertiser's count and then its products' must find at least what the advertiser's count
-   * holds (ProductSums relies on it).
+   * holds (ProductSums relies on it). Then the held totals.
    */
   private void flushCounts() {
     lastFlushAt = context.currentSystemTimeMs();
     productCounts.flush();
     advertiserCounts.flush();
+    if (!changedTotals.isEmpty()) {
+      List<KeyValue<String, Long>> writes = new ArrayList<>(changedTotals.size());
+      changedTotals.forEach(key -> writes.add(KeyValue.pair(key, heldTotals.get(key))));
+      changedTotals.clear();
+      totals.putAll(writes);
+    }
     // Wall clock, not the context's cached time, which can trail by a whole poll loop.
     long now = System.currentTimeMillis();
     for (CountedEvent event : notYetVisible) {
@@ -227,10 +238,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   private void increment(String totalKey) {
-    Long current = totalsMirror.computeIfAbsent(totalKey, totals::get);
-    long next = current == null ? 1L : current + 1;
-    totalsMirror.put(totalKey, next);
-    totals.put(totalKey, next);
+    Long current = heldTotals.computeIfAbsent(totalKey, totals::get);
+    heldTotals.put(totalKey, current == null ? 1L : current + 1);
+    changedTotals.add(totalKey);
   }
 
   private void reject(Record<String, AdEvent> record, RejectReason reason, String detail) {

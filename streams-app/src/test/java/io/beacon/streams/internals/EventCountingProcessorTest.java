@@ -1,6 +1,7 @@
 package io.beacon.streams.internals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
@@ -92,10 +93,12 @@ class EventCountingProcessorTest {
   void shouldWriteCountsAndTellTheListenerWhenKafkaStreamsFlushesBeforeACommit() {
     processor.process(view("e-1", now));
     assertEquals(List.of(), heard, "not visible to queries yet");
+    assertNull(totals.get(EventCountingProcessor.ACCEPTED), "totals are held like the counts");
 
     commitHook.flushCache();
 
     assertEquals(List.of("counted adv-1"), heard);
+    assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
     Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
     assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
   }
@@ -123,12 +126,17 @@ class EventCountingProcessorTest {
   @Test
   void shouldCountFromTheRolledBackStoresWhenATaskIsInitialisedAgain() {
     processor.process(view("e-1", now));
+    processor.process(view("e-1", now)); // a duplicate, held in the rejected totals
+    commitHook.flushCache();
     assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
+    processor.process(view("e-3", now));
 
     // The transaction aborts before its commit: the stores go back to what was committed (nothing
     // here), and Kafka Streams closes the processor and initialises the same instance again. The
-    // counts the processor held for e-1 were never written; they must not be written later either.
+    // counts and totals the processor held for e-3 were never written; they must not be written
+    // later either.
     totals.delete(EventCountingProcessor.ACCEPTED);
+    totals.delete(EventCountingProcessor.totalKeyFor(RejectReason.DUPLICATE));
     counted.delete("adv-1");
     for (KeyValueStore<Bytes, Counts> store : countStores) {
       List<Bytes> keys = new ArrayList<>();
@@ -144,12 +152,14 @@ class EventCountingProcessorTest {
     commitHook.flushCache(); // what Kafka Streams does before the commit
 
     assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
+    assertNull(totals.get(EventCountingProcessor.totalKeyFor(RejectReason.DUPLICATE)));
     assertEquals(now.toEpochMilli(), counted.get("adv-1"));
     Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
     assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
     Bytes day = CountKeys.bucket("adv-1", Resolution.DAY, Resolution.DAY.bucketStart(now.toEpochMilli()));
     assertEquals(new Counts(1, 0, 0), countStores.get(1).get(day));
-    assertEquals(List.of("counted adv-1"), heard, "e-1 was rolled back: its count never became visible");
+    assertEquals(List.of("rejected adv-1 DUPLICATE", "counted adv-1", "counted adv-1"), heard,
+        "e-1 (written by a flush between commits) and e-3 (held) were rolled back; e-3's count never became visible");
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
