@@ -76,20 +76,28 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     return "other";
   }
 
-  /** Path segments, percent-decoded as the router decodes path variables. */
+  /**
+   * Path segments, percent-decoded as the router decodes path variables ({@code +} stays a plus).
+   * Asked on every request: no regex, and a segment without {@code %} is taken as it is.
+   */
   private static String[] segments(String path) {
-    String[] raw = path.replaceAll("^/+", "").split("/");
+    int start = 0;
+    while (start < path.length() && path.charAt(start) == '/') {
+      start++;
+    }
+    String[] raw = path.substring(start).split("/");
     if (raw.length == 1 && raw[0].isEmpty()) {
       return new String[0];
     }
-    String[] decoded = new String[raw.length];
     for (int i = 0; i < raw.length; i++) {
-      try {
-        decoded[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        decoded[i] = raw[i];
+      if (raw[i].indexOf('%') >= 0) {
+        try {
+          raw[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          // Not valid percent-encoding: kept as sent, as the router keeps it.
+        }
       }
     }
-    return decoded;
+    return raw;
   }
 }

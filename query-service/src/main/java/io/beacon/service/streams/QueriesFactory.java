@@ -15,7 +15,7 @@ public class QueriesFactory {
 
   @Singleton
   KafkaStreamsStateSource stateSource(StreamsRunner runner, ClusterSettings cluster) {
-    return new KafkaStreamsStateSource(runner.streams(), cluster.self().orElse(null));
+    return new KafkaStreamsStateSource(runner.streams(), cluster.self().orElse(null), runner::stateChanges);
   }
 
   /** Searches the advertisers and catalog global tables, which every instance holds whole. */

@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,6 +34,7 @@ public class StreamsRunner implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
   private final AtomicBoolean metricsBound = new AtomicBoolean();
+  private final AtomicLong stateChanges = new AtomicLong();
 
   StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry,
       ProcessingMetrics processingMetrics) {
@@ -54,6 +56,7 @@ public class StreamsRunner implements AutoCloseable {
     streams = new KafkaStreams(BeaconTopology.build(config, processingMetrics), props);
     metrics = new KafkaStreamsMetrics(streams);
     streams.setStateListener((to, from) -> {
+      stateChanges.incrementAndGet();
       LOG.info("Kafka Streams {} -> {}", from, to);
       if (to == KafkaStreams.State.RUNNING && metricsBound.compareAndSet(false, true)) {
         // Bound once tasks exist, so task and store metrics show at once; the binder's own
@@ -75,6 +78,11 @@ public class StreamsRunner implements AutoCloseable {
 
   public KafkaStreams streams() {
     return streams;
+  }
+
+  /** How many state changes Kafka Streams has made: each rebalance makes at least two. */
+  public long stateChanges() {
+    return stateChanges.get();
   }
 
   @PreDestroy

@@ -82,6 +82,9 @@ class ApiKeysTest {
     assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/v1/advertisers/{adv}/recommendations", "acme"),
         RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/acme/recommendations"));
     assertEquals("a/b", RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/a%2Fb/stats").advertiser(), "decoded as the router decodes");
+    assertEquals("a+b/c", RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/a+b%2Fc/stats").advertiser(), "a plus stays a plus");
+    assertEquals("a+b", RequiredAccess.of(HttpMethod.GET, "//v1/advertisers/a+b/stats").advertiser(), "leading slashes are one");
+    assertEquals("a%zz", RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/a%zz/stats").advertiser(), "bad encoding kept as sent");
     assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/recommendations/{adv}", "acme"),
         RequiredAccess.of(HttpMethod.GET, "/recommendations/acme/TopCTR"));
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/advertisers/acme").kind());

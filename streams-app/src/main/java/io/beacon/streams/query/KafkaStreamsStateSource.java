@@ -7,6 +7,7 @@ import io.beacon.streams.StoreNames;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -36,13 +38,22 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   /** This instance's {@code application.server}, or null when it runs alone. */
   private final HostInfo self;
   private final boolean staleAllowed;
+  private final LongSupplier stateChanges;
   private final LagCache lagCache;
+  private final StateScopedCache<String, Placement> placements;
+  /** This view's stores, by name and partition: the active view and the any-copy view keep their own. */
+  private final StateScopedCache<PartitionStore, ReadOnlyKeyValueStore<?, ?>> stores;
   /** Alone: advertiser id to the local partition holding its rows; see {@link #partitionAlone}. */
   private final Map<String, Integer> partitionsAlone = new ConcurrentHashMap<>();
 
   private static final long LAG_REFRESH_NANOS = 1_000_000_000L;
   /** Advertisers whose partition is remembered before all are forgotten: bounds the heap. */
   private static final int MAX_REMEMBERED_PARTITIONS = 1_000_000;
+  private static final int MAX_REMEMBERED_PLACEMENTS = 100_000;
+  /** More than the stores of every partition of a topic can have. */
+  private static final int MAX_REMEMBERED_STORES = 10_000;
+
+  private record PartitionStore(String name, int partition) {}
 
   /** The last lags fetched, shared by the active-only and any-copy views of one instance. */
   private static final class LagCache {
@@ -50,24 +61,36 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     long fetchedAt;
   }
 
-  public KafkaStreamsStateSource(KafkaStreams streams, HostInfo self) {
-    this(streams, self, false, new LagCache());
+  /**
+   * @param stateChanges how many state changes {@code streams} has made (counted by its state
+   *     listener): placements are remembered until the next one
+   */
+  public KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, LongSupplier stateChanges) {
+    this(streams, self, false, new LagCache(), stateChanges, new StateScopedCache<>(stateChanges, MAX_REMEMBERED_PLACEMENTS));
   }
 
-  private KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, boolean staleAllowed, LagCache lagCache) {
+  private KafkaStreamsStateSource(KafkaStreams streams, HostInfo self, boolean staleAllowed, LagCache lagCache,
+      LongSupplier stateChanges, StateScopedCache<String, Placement> placements) {
     this.streams = streams;
     this.self = self;
     this.staleAllowed = staleAllowed;
     this.lagCache = lagCache;
+    this.stateChanges = stateChanges;
+    this.placements = placements;
+    this.stores = new StateScopedCache<>(stateChanges, MAX_REMEMBERED_STORES);
   }
 
   /** The same stores, read from an active or a standby copy on this instance. */
   public KafkaStreamsStateSource anyLocalCopy() {
-    return new KafkaStreamsStateSource(streams, self, true, lagCache);
+    return new KafkaStreamsStateSource(streams, self, true, lagCache, stateChanges, placements);
   }
 
   /** Where the advertiser's partition lives now, or empty while no instance owns it. */
   public Optional<Placement> placement(String advertiserId) {
+    return placements.get(advertiserId, running(), this::lookUpPlacement);
+  }
+
+  private Optional<Placement> lookUpPlacement(String advertiserId) {
     KeyQueryMetadata metadata;
     try {
       metadata = streams.queryMetadataForKey(StoreNames.PRODUCT_COUNTS, advertiserId, Serdes.String().serializer());
@@ -222,9 +245,22 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   }
 
   /** The store on one partition, or across all local partitions when {@code partition} is null. */
+  @SuppressWarnings("unchecked")
   private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, Integer partition) {
-    StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> parameters =
-        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition);
-    return streams.store(staleAllowed ? parameters.enableStaleStores() : parameters);
+    if (partition != null) {
+      return (ReadOnlyKeyValueStore<K, V>) stores.get(new PartitionStore(name, partition), running(),
+          key -> Optional.of(streams.store(parameters(name, new OnePartitionKeyValueStoreType<K, V>()).withPartition(partition))))
+          .orElseThrow();
+    }
+    return streams.store(parameters(name, QueryableStoreTypes.<K, V>keyValueStore()));
+  }
+
+  private <T> StoreQueryParameters<T> parameters(String name, QueryableStoreType<T> type) {
+    StoreQueryParameters<T> parameters = StoreQueryParameters.fromNameAndType(name, type);
+    return staleAllowed ? parameters.enableStaleStores() : parameters;
+  }
+
+  private boolean running() {
+    return streams.state() == KafkaStreams.State.RUNNING;
   }
 }
