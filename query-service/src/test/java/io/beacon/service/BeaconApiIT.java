@@ -14,6 +14,7 @@ import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.kafka.embedded.KafkaClusterExtension;
 import io.beacon.service.deploy.OpsRulesTest;
 import io.beacon.streams.BeaconTopics;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +25,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -224,6 +227,16 @@ class BeaconApiIT {
     HttpResponse<String> spec = get("/swagger/beacon-v1.yml");
     assertEquals(200, spec.statusCode());
     assertTrue(spec.body().contains("/v1/advertisers/{adv}/recommendations"));
+
+    // Text of at least 1 KiB is compressed for clients that accept it, and only for them.
+    HttpResponse<byte[]> gzipped = beacon.getGzipped("/prometheus");
+    assertEquals(Optional.of("gzip"), gzipped.headers().firstValue("Content-Encoding"));
+    String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(unzipped.contains("http_server_requests_seconds"), "the gzipped metrics decode to the metrics");
+    assertEquals(Optional.empty(), metrics.headers().firstValue("Content-Encoding"), "not asked for, not compressed");
+    HttpResponse<byte[]> small = beacon.getGzipped("/v1/advertisers/adv-a/recommendations?n=1");
+    assertEquals(200, small.statusCode());
+    assertEquals(Optional.empty(), small.headers().firstValue("Content-Encoding"), "an answer under 1 KiB is sent as it is");
   }
 
   @Test

@@ -104,6 +104,12 @@ final class BeaconUnderTest implements AutoCloseable {
     return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** A GET that accepts gzip; java.net.http does not decode it, so the body is as sent. */
+  HttpResponse<byte[]> getGzipped(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept-Encoding", "gzip").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   /** Sends {@code body} with {@code method}; a null content type sends none. */
   HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))

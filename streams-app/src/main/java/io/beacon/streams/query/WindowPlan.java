@@ -18,6 +18,9 @@ import java.util.List;
  */
 public record WindowPlan(long start, long end, List<Run> runs) {
 
+  /** {@link Resolution#values()}, which copies its array on every call: finest first. */
+  private static final Resolution[] RESOLUTIONS = Resolution.values();
+
   /** Buckets {@code firstBucket..lastBucket} (bucket starts, inclusive) of one resolution. */
   public record Run(Resolution resolution, long firstBucket, long lastBucket) {}
 
@@ -39,10 +42,13 @@ public record WindowPlan(long start, long end, List<Run> runs) {
     long t = startResolution.bucketStart(start);
     long coveredEnd = end;
     List<Run> runs = new ArrayList<>();
+    // The run being extended; a Run is made only when it ends (a 1h window is 60 minute buckets).
+    Resolution runResolution = null;
+    long runFirst = 0;
     while (t < coveredEnd) {
       Resolution chosen = null;
       for (int i = coarsest.ordinal(); i >= 0 && chosen == null; i--) {
-        Resolution r = Resolution.values()[i];
+        Resolution r = RESOLUTIONS[i];
         if (t % r.sizeMs() == 0 && t + r.sizeMs() <= coveredEnd && retained(r, t, now)) {
           chosen = r;
         }
@@ -52,23 +58,23 @@ public record WindowPlan(long start, long end, List<Run> runs) {
         chosen = finestRetained(t, coarsest, now);
         coveredEnd = t + chosen.sizeMs();
       }
-      append(runs, chosen, t);
+      if (chosen != runResolution) {
+        if (runResolution != null) {
+          runs.add(new Run(runResolution, runFirst, t - runResolution.sizeMs()));
+        }
+        runResolution = chosen;
+        runFirst = t;
+      }
       t += chosen.sizeMs();
+    }
+    if (runResolution != null) {
+      runs.add(new Run(runResolution, runFirst, t - runResolution.sizeMs()));
     }
     return new WindowPlan(startResolution.bucketStart(start), Math.max(coveredEnd, t), List.copyOf(runs));
   }
 
-  private static void append(List<Run> runs, Resolution resolution, long bucket) {
-    Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-    if (last != null && last.resolution() == resolution && last.lastBucket() + resolution.sizeMs() == bucket) {
-      runs.set(runs.size() - 1, new Run(resolution, last.firstBucket(), bucket));
-    } else {
-      runs.add(new Run(resolution, bucket, bucket));
-    }
-  }
-
   private static Resolution finestRetained(long t, Resolution coarsest, long now) {
-    for (Resolution r : Resolution.values()) {
+    for (Resolution r : RESOLUTIONS) {
       if (retained(r, r.bucketStart(t), now) || r == coarsest) {
         return r;
       }
