@@ -200,7 +200,7 @@ class BeaconApiIT {
     assertEquals("application/problem+json", unknown.headers().firstValue("content-type").orElse(""));
     assertTrue(unknown.body().contains("nobody"), unknown.body());
 
-    for (String bad : List.of("window=2h", "model=best", "n=0", "n=101", "at=yesterday", "at=2999-01-01T00:00:00Z", "at=-300000000-01-01T00:00:00Z")) {
+    for (String bad : List.of("window=2h", "model=best", "n=0", "n=101", "n=ten", "n=", "at=yesterday", "at=2999-01-01T00:00:00Z", "at=-300000000-01-01T00:00:00Z")) {
       HttpResponse<String> response = get("/v1/advertisers/adv-a/recommendations?" + bad);
       assertEquals(400, response.statusCode(), bad);
       assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""), bad);

@@ -56,6 +56,15 @@ class AdvertiserQueries {
         rankingJson::body);
   }
 
+  /** A whole-number query value, or a problem naming it. */
+  static int whole(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw ProblemException.invalid(name, "must be a whole number; was '" + value + "'");
+    }
+  }
+
   HttpResponse<?> stats(HttpRequest<?> request, String advertiserId, String product, String window, String step, String at) {
     checkAdvertiser(advertiserId);
     if (product != null) {
