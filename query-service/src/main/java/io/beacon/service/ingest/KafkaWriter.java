@@ -80,6 +80,10 @@ final class KafkaWriter {
    */
   CompletableFuture<Void> writeAsync(List<ProducerRecord<String, byte[]>> records) {
     CompletableFuture<Void> written = new CompletableFuture<>();
+    if (records.isEmpty()) {
+      written.complete(null);
+      return written;
+    }
     AtomicInteger unacknowledged = new AtomicInteger(records.size());
     Callback callback = (metadata, e) -> {
       if (e != null) {
