@@ -1,5 +1,6 @@
 package io.beacon.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,16 +153,31 @@ public final class Bench {
     }
   }
 
-  /** Runs every command with its defaults and writes the table into BENCHMARKS.md between its markers. */
-  private static void all(Args args, PrintStream out) throws Exception {
-    Path file = Path.of(args.text("--write", "BENCHMARKS.md"));
-    args.rejectUnread();
+  /**
+   * Replaces what is between the table's markers in {@code file}. Reads the file now, not when the
+   * run began: edits made to it during the hour of runs stay.
+   */
+  static void writeTable(Path file, String table) throws IOException {
     String text = Files.readString(file);
+    int[] markers = tableMarkers(file, text);
+    Files.writeString(file, text.substring(0, markers[0] + TABLE_START.length()) + "\n" + table + text.substring(markers[1]));
+  }
+
+  /** Where the table's start and end markers are in {@code text}. */
+  private static int[] tableMarkers(Path file, String text) {
     int start = text.indexOf(TABLE_START);
     int end = text.indexOf(TABLE_END);
     if (start < 0 || end < start) {
       throw new IllegalArgumentException(file + " needs the lines " + TABLE_START + " and " + TABLE_END);
     }
+    return new int[] {start, end};
+  }
+
+  /** Runs every command with its defaults and writes the table into BENCHMARKS.md between its markers. */
+  private static void all(Args args, PrintStream out) throws Exception {
+    Path file = Path.of(args.text("--write", "BENCHMARKS.md"));
+    args.rejectUnread();
+    tableMarkers(file, Files.readString(file)); // fail before the hour of runs, not after
     List<Figure> figures = new ArrayList<>();
     for (Map.Entry<String, Entry> command : COMMANDS.entrySet()) {
       out.println("bench: === " + command.getKey() + " ===");
@@ -169,7 +185,7 @@ public final class Bench {
     }
     StringBuilder table = new StringBuilder(Figure.HEADER);
     figures.forEach(f -> table.append(f.row()));
-    Files.writeString(file, text.substring(0, start + TABLE_START.length()) + "\n" + table + text.substring(end));
+    writeTable(file, table.toString());
     out.println();
     out.print(table);
     out.println("bench: wrote the table into " + file);
