@@ -64,8 +64,8 @@ final class KafkaWriter {
     } catch (ExecutionException e) {
       throw (ProblemException) e.getCause();
     } catch (TimeoutException e) {
-      throw ProblemException.unavailable("Kafka did not acknowledge the write in " + TIMEOUT_MS + " ms. Some records may"
-          + " have been written; resend with the same event_ids, and duplicates count once", RETRY_AFTER_SECONDS);
+      logFailure(records, e);
+      throw notAcknowledged(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProblemException.unavailable("interrupted while waiting for Kafka", RETRY_AFTER_SECONDS);
@@ -103,13 +103,20 @@ final class KafkaWriter {
   }
 
   private static void fail(CompletableFuture<Void> written, List<ProducerRecord<String, byte[]>> records, Exception cause) {
-    ProblemException problem = ProblemException.unavailable("Kafka did not acknowledge the write: " + cause.getMessage()
+    if (written.completeExceptionally(notAcknowledged(cause))) { // once per write, however many records failed
+      logFailure(records, cause);
+    }
+  }
+
+  private static ProblemException notAcknowledged(Exception cause) {
+    return ProblemException.unavailable("Kafka did not acknowledge the write: " + cause.getMessage()
         + ". Some records may have been written. Resend with an event_id on every event (ids the collector minted"
         + " are lost with this answer), and duplicates count once", RETRY_AFTER_SECONDS);
-    if (written.completeExceptionally(problem)) { // once per write, however many records failed
-      LOG.warn("Kafka did not acknowledge {} records for topic {} (first key {}): {}", records.size(),
-          records.get(0).topic(), records.get(0).key(), cause.toString());
-    }
+  }
+
+  private static void logFailure(List<ProducerRecord<String, byte[]>> records, Exception cause) {
+    LOG.warn("Kafka did not acknowledge {} records for topic {} (first key {}): {}", records.size(),
+        records.get(0).topic(), records.get(0).key(), cause.toString());
   }
 
   @PreDestroy

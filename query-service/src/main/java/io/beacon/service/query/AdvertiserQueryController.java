@@ -1,5 +1,7 @@
 package io.beacon.service.query;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpParameters;
@@ -54,12 +56,9 @@ class AdvertiserQueryController {
     // Read here rather than bound with @QueryValue: binding the four values was 9% of the event
     // loop under bidder load (BENCHMARKS.md).
     HttpParameters query = request.getParameters();
-    return castAsync(queries.recommendations(request, adv, orDefault(query.get("model"), "top-products"),
-        orDefault(query.get("window"), "1h"), AdvertiserQueries.whole("n", orDefault(query.get("n"), "10")), query.get("at")));
-  }
-
-  private static String orDefault(String value, String otherwise) {
-    return value == null ? otherwise : value;
+    return castAsync(queries.recommendations(request, adv, requireNonNullElse(query.get("model"), "top-products"),
+        requireNonNullElse(query.get("window"), "1h"), AdvertiserQueries.whole("n", requireNonNullElse(query.get("n"), "10")),
+        query.get("at")));
   }
 
   @ExecuteOn(TaskExecutors.BLOCKING)
