@@ -20,6 +20,8 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   public static final String CACHE_BYTES_CONFIG = "beacon.rocksdb.cache-bytes";
   /** Share of the cache that memtables may take. */
   private static final double WRITE_BUFFER_RATIO = 0.5;
+  /** Size of a memtable's whole-key Bloom filter, as a share of the memtable. */
+  static final double MEMTABLE_BLOOM_RATIO = 0.05;
 
   private static Cache cache;
   private static WriteBufferManager writeBufferManager;
@@ -42,6 +44,11 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     table.setCacheIndexAndFilterBlocksWithHighPriority(true);
     table.setPinTopLevelIndexAndFilter(true);
     options.setWriteBufferManager(writeBufferManager);
+    // Most reads of the stream thread miss (dedup lookups, the first event of a bucket). SST files
+    // answer a miss from their Bloom filters, but memtables had none: every miss searched each
+    // memtable's skip list (BENCHMARKS.md, Processing).
+    options.setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
+    options.setMemtableWholeKeyFiltering(true);
     options.setTableFormatConfig(table);
   }
 
