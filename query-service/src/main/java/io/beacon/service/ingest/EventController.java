@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import io.beacon.streams.ProcessingListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -40,7 +42,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * every error listed, and nothing reaches Kafka.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 class EventController {
 
   /** Most events in one {@code POST /v1/events}. */
@@ -53,6 +54,8 @@ class EventController {
   static final Map<String, String> PIXEL_PARAMETERS = Map.of(
       "adv", "advertiser_id", "prod", "product_id", "type", "type", "uid", "user_id",
       "eid", "event_id", "ts", "event_time", "cid", "campaign_id", "pl", "placement");
+  private static final Map<String, String> PIXEL_PARAMETER_OF_FIELD = PIXEL_PARAMETERS.entrySet().stream()
+      .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
   @Serdeable(naming = SnakeCaseStrategy.class)
   record Accepted(int accepted, List<String> eventIds) {}
@@ -77,6 +80,7 @@ class EventController {
   @Post("/v1/events")
   @Consumes(MediaType.APPLICATION_JSON)
   @Status(HttpStatus.ACCEPTED)
+  @ExecuteOn(TaskExecutors.BLOCKING) // a batch takes up to a millisecond to parse: off the event loop
   CompletableFuture<Accepted> events(@Body byte[] body, HttpRequest<?> request) {
     JsonNode batch = json.parse(body);
     if (!batch.isArray()) {
@@ -95,13 +99,13 @@ class EventController {
       throw rejected("batch", events.size(), ProblemException.invalid(errors));
     }
     events.stream().map(AdEvent::getAdvertiserId).distinct().forEach(adv -> CallerKey.requireWriteFor(request, adv));
-    return write("batch", events).thenApply(written -> new Accepted(events.size(), events.stream().map(AdEvent::getEventId).toList()));
+    return write("batch", events, writer::writeAsync).thenApply(written -> new Accepted(events.size(), events.stream().map(AdEvent::getEventId).toList()));
   }
 
   @Operation(summary = "Tracking pixel: one event from query parameters",
       description = "adv, prod, type (view by default), uid, eid, ts (ISO-8601 or epoch ms), cid, pl; cb is ignored. "
           + "Answers a 1×1 GIF that is never cached.")
-  @Get("/px")
+  @Get("/px") // on the event loop: it only parses, and writes without waiting (KafkaWriter.writeAsyncFromEventLoop)
   CompletableFuture<HttpResponse<byte[]>> pixel(HttpRequest<?> request) {
     if (request.getMethod() == HttpMethod.HEAD) {
       return CompletableFuture.completedFuture(gif()); // link checkers and prefetchers: no event
@@ -109,8 +113,10 @@ class EventController {
     List<FieldError> errors = new ArrayList<>();
     Map<String, Object> values = new HashMap<>();
     values.put("type", "view");
-    for (String name : request.getParameters().names()) {
-      List<String> given = request.getParameters().getAll(name);
+    // The map itself: names() and getAll() copied it into new collections on every pixel.
+    for (Map.Entry<String, List<String>> parameter : request.getParameters().asMap().entrySet()) {
+      String name = parameter.getKey();
+      List<String> given = parameter.getValue();
       String field = PIXEL_PARAMETERS.get(name);
       if (name.equals("cb")) {
         continue;
@@ -122,14 +128,12 @@ class EventController {
         values.put(field, given.get(0));
       }
     }
-    Map<String, String> parameterOf = new HashMap<>();
-    PIXEL_PARAMETERS.forEach((parameter, field) -> parameterOf.put(field, parameter));
-    AdEvent event = parser.parse(new FieldValues(values, parameterOf::get, errors));
+    AdEvent event = parser.parse(new FieldValues(values, PIXEL_PARAMETER_OF_FIELD::get, errors));
     if (!errors.isEmpty()) {
       throw rejected("pixel", 1, ProblemException.invalid(errors));
     }
     CallerKey.requireWriteFor(request, event.getAdvertiserId());
-    return write("pixel", List.of(event)).thenApply(written -> gif());
+    return write("pixel", List.of(event), writer::writeAsyncFromEventLoop).thenApply(written -> gif());
   }
 
   private static HttpResponse<byte[]> gif() {
@@ -139,11 +143,12 @@ class EventController {
   }
 
   /**
-   * Writes the events; the answer completes once Kafka has them all. This thread (the blocking
-   * executor: sending can wait for Kafka's metadata) does not wait for the acknowledgements; 64
-   * threads parked on them, and waking each, cost more than the rest of a pixel (BENCHMARKS.md).
+   * Writes the events with {@code send}; the answer completes once Kafka has them all. No thread
+   * waits for the acknowledgements: 64 threads parked on them, and waking each, cost more than the
+   * rest of a pixel (BENCHMARKS.md).
    */
-  private CompletableFuture<Void> write(String source, List<AdEvent> events) {
+  private CompletableFuture<Void> write(String source, List<AdEvent> events,
+      Function<List<ProducerRecord<String, byte[]>>, CompletableFuture<Void>> send) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
     byte[] acceptedAt = ProcessingListener.acceptedAt(System.currentTimeMillis());
     for (AdEvent event : events) {
@@ -152,7 +157,7 @@ class EventController {
       record.headers().add(ProcessingListener.ACCEPTED_AT_HEADER, acceptedAt);
       records.add(record);
     }
-    return writer.writeAsync(records).whenComplete((written, failure) ->
+    return send.apply(records).whenComplete((written, failure) ->
         count(source, failure == null ? "written" : "failed", events.size()));
   }
 

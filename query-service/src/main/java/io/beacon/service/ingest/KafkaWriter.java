@@ -2,12 +2,17 @@ package io.beacon.service.ingest;
 
 import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconConfig;
+import io.micronaut.scheduling.TaskExecutors;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +20,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -30,11 +36,22 @@ final class KafkaWriter {
   /** How long a request waits for Kafka before answering 503. */
   static final int TIMEOUT_MS = 10_000;
   static final int RETRY_AFTER_SECONDS = 5;
+  /** Share of the producer's buffer that must be free for a send from an event loop. */
+  static final double FREE_BUFFER_FOR_EVENT_LOOP = 0.25;
+  /**
+   * For this long after an acknowledged write to a topic, the producer is taken to hold the topic's
+   * metadata: it drops a topic's metadata only after metadata.max.idle.ms (5 minutes) without sends.
+   */
+  static final long METADATA_HELD_MS = 60_000;
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
 
   private final KafkaProducer<String, byte[]> producer;
+  private final ExecutorService blocking;
+  private final Metric bufferAvailableBytes;
+  private final double bufferTotalBytes;
+  private final Map<String, Long> lastAcknowledgedAt = new ConcurrentHashMap<>();
 
-  KafkaWriter(BeaconConfig config) {
+  KafkaWriter(BeaconConfig config, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     Properties props = new Properties();
     props.putAll(config.kafka());
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -49,6 +66,15 @@ final class KafkaWriter {
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS / 2);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    this.blocking = blocking;
+    this.bufferAvailableBytes = producerMetric("buffer-available-bytes");
+    this.bufferTotalBytes = (double) producerMetric("buffer-total-bytes").metricValue();
+  }
+
+  private Metric producerMetric(String name) {
+    return producer.metrics().entrySet().stream()
+        .filter(metric -> metric.getKey().name().equals(name) && metric.getKey().group().equals("producer-metrics"))
+        .findFirst().orElseThrow(() -> new IllegalStateException("the Kafka producer has no metric " + name)).getValue();
   }
 
   /**
@@ -88,8 +114,11 @@ final class KafkaWriter {
     Callback callback = (metadata, e) -> {
       if (e != null) {
         fail(written, records, e);
-      } else if (unacknowledged.decrementAndGet() == 0) {
-        written.complete(null);
+      } else {
+        acknowledged(metadata.topic());
+        if (unacknowledged.decrementAndGet() == 0) {
+          written.complete(null);
+        }
       }
     };
     try {
@@ -100,6 +129,34 @@ final class KafkaWriter {
       fail(written, records, e);
     }
     return written;
+  }
+
+  /**
+   * As {@link #writeAsync}, for a caller on an event loop, which must never wait: the records are
+   * sent from this thread when the producer can take them at once (it holds the topic's metadata
+   * and a quarter of its buffer is free), else from the blocking executor. Handing every pixel to
+   * an executor thread and back cost more than the pixel's own work (BENCHMARKS.md, Collector).
+   */
+  CompletableFuture<Void> writeAsyncFromEventLoop(List<ProducerRecord<String, byte[]>> records) {
+    if (records.isEmpty() || takesAtOnce(records.get(0).topic())) {
+      return writeAsync(records);
+    }
+    return CompletableFuture.supplyAsync(() -> writeAsync(records), blocking).thenCompose(written -> written);
+  }
+
+  /** Whether {@code send} to this topic returns without waiting for metadata or buffer space. */
+  boolean takesAtOnce(String topic) {
+    Long acknowledgedAt = lastAcknowledgedAt.get(topic);
+    return acknowledgedAt != null && System.currentTimeMillis() - acknowledgedAt < METADATA_HELD_MS
+        && (double) bufferAvailableBytes.metricValue() >= FREE_BUFFER_FOR_EVENT_LOOP * bufferTotalBytes;
+  }
+
+  private void acknowledged(String topic) {
+    long now = System.currentTimeMillis();
+    Long before = lastAcknowledgedAt.get(topic);
+    if (before == null || now - before > 1_000) { // one map write a second, not one per record
+      lastAcknowledgedAt.put(topic, now);
+    }
   }
 
   private static void fail(CompletableFuture<Void> written, List<ProducerRecord<String, byte[]>> records, Exception cause) {

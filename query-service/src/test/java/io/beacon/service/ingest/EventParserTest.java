@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class EventParserTest {
@@ -36,6 +40,26 @@ class EventParserTest {
     assertEquals(NOW, event.getEventTime());
     assertEquals(36, event.getEventId().length());
     assertNull(event.getUserId());
+  }
+
+  @Test
+  void mintedIdsAreVersion4UuidsDistinctAcrossThreads() throws Exception {
+    Set<String> ids = ConcurrentHashMap.newKeySet();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread = new Thread(() -> IntStream.range(0, 10_000).forEach(i -> ids.add(EventParser.mintedId())));
+      thread.start();
+      threads.add(thread);
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertEquals(40_000, ids.size()); // a generator seeded alike on two threads would repeat ids
+    for (String id : ids) {
+      UUID uuid = UUID.fromString(id);
+      assertEquals(4, uuid.version(), id);
+      assertEquals(2, uuid.variant(), id);
+    }
   }
 
   @Test
