@@ -55,7 +55,7 @@ public final class Bench {
                        400-byte JSON (wrk), on an embedded broker; loadgen's traffic of the last 2 hours
             --runs N          runs per system, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load first (default 30, see below)
+            --warm-up N       seconds of unmeasured load first, at least (default 30, see below)
             --connections N   wrk connections and redis-benchmark clients (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers, queried in turn (default 20)
@@ -69,7 +69,7 @@ public final class Bench {
                        and counts over the last 30 days, on one Beacon instance and an embedded broker
             --runs N          runs per window, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load first (default 30, see below)
+            --warm-up N       seconds of unmeasured load first, at least (default 30, see below)
             --connections N   wrk connections (default 8)
             --events N        events over the 30 days, written oldest first (default 100000)
             --products N      products of the advertiser, each event's drawn uniformly (default 10000)
@@ -81,7 +81,7 @@ public final class Bench {
                        advertisers (local) and on the other one, which forwards to the owner
             --runs N          runs per instance, in turn; the median is reported (default 3)
             --seconds N       length of a wrk run (default 10)
-            --warm-up N       seconds of unmeasured load on each instance first (default 30, see below)
+            --warm-up N       seconds of unmeasured load on each instance first, at least (default 30, see below)
             --connections N   wrk connections (default 64)
             --events N        loadgen events written before measuring (default 100000)
             --advertisers N   advertisers; those the owner holds are queried in turn (default 20)
@@ -102,7 +102,7 @@ public final class Bench {
                        per measurement, which also counts the events it collects, as a single Beacon does
             --runs N         runs of each, alternating (default 3)
             --seconds N      wrk's time per measurement (default 20)
-            --warm-up N      seconds of unmeasured load on each new process first (default 30, see below)
+            --warm-up N      seconds of unmeasured load on each new process, at least (default 30, see below)
             --connections N  wrk's connections (default 64)
             --records N      records ProducerPerformance sends per run (default 5000000)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVMs
@@ -199,7 +199,10 @@ public final class Bench {
             --write FILE  the file to write (default BENCHMARKS.md)
 
         --warm-up: a new Beacon process needs load before it answers at its speed, most of it for the
-        JIT to compile the request path; after 5 s each run was still faster than the last.
+        JIT to compile the request path; after 5 s each run was still faster than the last. After the
+        given seconds the load goes on, 10 s at a time, until the process's JIT compilers use under
+        5% of a core (4 minutes more at most); on a slow day they still took a third of its CPU
+        after 60 s. Each measurement prints the compilers' share of a core during it.
         """);
     return usage.toString();
   }

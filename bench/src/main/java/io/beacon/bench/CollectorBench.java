@@ -97,15 +97,16 @@ final class CollectorBench {
           throw new IllegalStateException("a batch of " + BATCH + " was answered " + accepted);
         }
       }
-      // Warm-up: the instance's JIT compiler would otherwise spend the first seconds of the measurement.
-      Wrk.run(url, load.request(), connections, warmUp, dir.resolve(name));
+      WarmUp.run(name, List.of(instance), warmUp, time -> Wrk.run(url, load.request(), connections, time, dir.resolve(name)), out);
       PrometheusMetrics before = beacon.prometheus();
+      Duration compilersBefore = instance.compilerCpuTime();
       Wrk.Result result = Wrk.run(url, load.request(), connections, duration, dir.resolve(name));
+      double compilerCores = instance.compilerCpuTime().minus(compilersBefore).toNanos() / (double) duration.toNanos();
       double written = beacon.prometheus().since(before).sum("beacon_collector_events_total",
           Map.of("source", load.source(), "outcome", "written"));
       out.printf(Locale.ROOT, "bench:   %-7s %,9.0f requests/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, %d errors; "
-              + "%,.0f events written (wrk completed %,d requests)%n", name, result.requestsPerSecond(), result.p50Ms(),
-          result.p99Ms(), result.p999Ms(), result.errors(), written, result.requests());
+              + "%,.0f events written (wrk completed %,d requests); JIT compilers %.2f cores%n", name, result.requestsPerSecond(),
+          result.p50Ms(), result.p99Ms(), result.p999Ms(), result.errors(), written, result.requests(), compilerCores);
       // Only answered 2xx counts: a failed or timed-out request (wrk's --timeout is 5 s) wrote nothing for sure.
       return result.requestsPerSecond() * (result.requests() - result.errors()) / result.requests();
     }

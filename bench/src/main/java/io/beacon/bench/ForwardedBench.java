@@ -46,9 +46,9 @@ final class ForwardedBench {
         out.printf("bench: A (%s) owns %d of %d advertisers; B (%s) forwards their queries to A%n",
             a.address(), paths.size(), advertisers, b.address());
         Path scripts = Files.createDirectories(dir.resolve("wrk"));
-        out.printf("bench: warming both up for %d s each (not measured)%n", warmUp.toSeconds());
-        Wrk.cycle(a.url(), paths, connections, warmUp, scripts);
-        Wrk.cycle(b.url(), paths, connections, warmUp, scripts);
+        WarmUp.run("A", List.of(a), warmUp, time -> Wrk.cycle(a.url(), paths, connections, time, scripts), out);
+        // B's queries run A's query path too, as the hop's far end.
+        WarmUp.run("B", List.of(a, b), warmUp, time -> Wrk.cycle(b.url(), paths, connections, time, scripts), out);
         out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
         List<Wrk.Result> local = new ArrayList<>();
         List<Wrk.Result> forwarded = new ArrayList<>();

@@ -58,8 +58,7 @@ final class LongWindowBench {
         out.println("bench: " + path + " answers " + BeaconApi.getOk(beacon.url() + path).body());
       }
       Path scripts = Files.createDirectories(dir.resolve("wrk"));
-      out.printf("bench: warming Beacon up for %d s (not measured)%n", warmUp.toSeconds());
-      Wrk.cycle(beacon.url(), monthPath, connections, warmUp, scripts);
+      WarmUp.run("Beacon", List.of(beacon), warmUp, time -> Wrk.cycle(beacon.url(), monthPath, connections, time, scripts), out);
       out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
       List<Wrk.Result> week = new ArrayList<>();
       List<Wrk.Result> month = new ArrayList<>();

@@ -63,8 +63,7 @@ final class QueryBench {
             + String.join(" ", zrevrange));
       }
 
-      out.printf("bench: warming Beacon up for %d s (not measured)%n", warmUp.toSeconds());
-      Wrk.cycle(beacon.url(), paths, connections, warmUp, scripts);
+      WarmUp.run("Beacon", List.of(beacon), warmUp, time -> Wrk.cycle(beacon.url(), paths, connections, time, scripts), out);
       List<Wrk.Result> beaconRuns = new ArrayList<>();
       List<Wrk.Result> redisRuns = new ArrayList<>();
       List<Wrk.Result> nginxRuns = new ArrayList<>();
