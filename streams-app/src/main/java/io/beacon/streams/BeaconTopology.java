@@ -1,5 +1,6 @@
 package io.beacon.streams;
 
+import io.beacon.avro.Advertiser;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.internals.AdEventTimestampExtractor;
 import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;
@@ -59,7 +60,10 @@ public final class BeaconTopology {
         // Kafka Streams gives a global table's store the serdes of its Consumed.
         Consumed.with(Serdes.String(), new DecodeOnceSerde<>(BeaconSerdes.advertiser(), MAX_DECODED_ADVERTISERS))
             .withName("advertisers-source"),
-        Materialized.as(Stores.persistentKeyValueStore(StoreNames.ADVERTISERS)));
+        // Read for every event. In memory and uncached: a RocksDB read behind Kafka Streams' record
+        // cache was 5% of the stream thread (async-profiler, BENCHMARKS.md). The table is small
+        // (about 200 bytes an advertiser) and its compacted topic is read again at every start.
+        Materialized.<String, Advertiser>as(Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS)).withCachingDisabled());
     builder.globalTable(
         topics.products(),
         Consumed.with(Serdes.String(), BeaconSerdes.product()).withName("products-source"),
