@@ -67,7 +67,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     if (storeName.startsWith(StoreNames.EVENT_IDS + ".")) {
       // A dedup segment takes one random key per event and is only read by point lookups. In a
       // memtable's skip list that insert cost about 4 µs, a sixth of a pixel-loaded stream thread
-      // (async-profiler, BENCHMARKS.md): a hash table of small skip lists makes it a hash and a
+      // (async-profiler, BENCHMARKS.md): a hash table of short linked lists makes it a hash and a
       // short walk. Reads are point lookups of whole keys, so hashing whole keys loses nothing.
       options.useCappedPrefixExtractor(DEDUP_KEY_PREFIX_BYTES);
       options.setMemTableConfig(new HashLinkedListMemTableConfig().setBucketCount(DEDUP_MEMTABLE_BUCKETS));
