@@ -141,6 +141,20 @@ class BeaconTopologyTest {
   }
 
   @Test
+  void shouldFindAnIdFirstCountedInTheNextDedupBucketWithinTheClockSkew() {
+    // Two minutes before a dedup bucket (an hour) ends, the allowed clock skew reaches into the next one.
+    Instant lateInBucket = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(2));
+    try (TopologyHarness late = new TopologyHarness(stateDir.resolve("late"), lateInBucket)) {
+      late.advertiser("adv-1", AdvertiserStatus.ACTIVE);
+      AdEvent ahead = late.event("adv-1", "p-1", EventType.VIEW, lateInBucket.plus(Duration.ofMinutes(4)));
+      late.send(ahead);
+      late.send(AdEvent.newBuilder(ahead).setEventTime(lateInBucket).build());
+
+      assertEquals(List.of("DUPLICATE"), late.rejectedReasons());
+    }
+  }
+
+  @Test
   void shouldNotLetOneLuckyImpressionOutrankAProvenProductInTopCtr() {
     t.send("adv-1", "lucky", EventType.IMPRESSION, now, 1);
     t.send("adv-1", "lucky", EventType.CLICK, now, 1);
