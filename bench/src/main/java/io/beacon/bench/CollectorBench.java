@@ -99,9 +99,9 @@ final class CollectorBench {
       }
       WarmUp.run(name, List.of(instance), warmUp, time -> Wrk.run(url, load.request(), connections, time, dir.resolve(name)), out);
       PrometheusMetrics before = beacon.prometheus();
-      Duration compilersBefore = instance.compilerCpuTime();
+      WarmUp.CompilerLoad compilers = WarmUp.CompilerLoad.from(List.of(instance));
       Wrk.Result result = Wrk.run(url, load.request(), connections, duration, dir.resolve(name));
-      double compilerCores = instance.compilerCpuTime().minus(compilersBefore).toNanos() / (double) duration.toNanos();
+      double compilerCores = compilers.cores();
       double written = beacon.prometheus().since(before).sum("beacon_collector_events_total",
           Map.of("source", load.source(), "outcome", "written"));
       out.printf(Locale.ROOT, "bench:   %-7s %,9.0f requests/s, p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, %d errors; "

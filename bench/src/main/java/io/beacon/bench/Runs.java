@@ -33,14 +33,13 @@ final class Runs {
   static Wrk.Result withCpu(PrintStream out, String system, List<BeaconInstance> instances, BeaconRun run)
       throws Exception {
     Duration before = cpuTime(instances);
-    Duration compilersBefore = WarmUp.compilerCpu(instances);
+    WarmUp.CompilerLoad compilers = WarmUp.CompilerLoad.from(instances);
     long started = System.nanoTime();
     Wrk.Result result = report(out, system, run.run());
     double cpuMs = cpuTime(instances).minus(before).toNanos() / 1e6;
-    long elapsed = System.nanoTime() - started;
     out.printf(Locale.ROOT, "bench:   %-10s Beacon's processes used %.3f ms of CPU per request (idle work included), "
-            + "%.2f cores (JIT compilers %.2f)%n", "", cpuMs / result.requests(), cpuMs * 1e6 / elapsed,
-        WarmUp.compilerCpu(instances).minus(compilersBefore).toNanos() / (double) elapsed);
+            + "%.2f cores (JIT compilers %.2f)%n", "", cpuMs / result.requests(), cpuMs * 1e6 / (System.nanoTime() - started),
+        compilers.cores());
     return result;
   }
 

@@ -34,10 +34,9 @@ final class WarmUp {
     load.run(minimum);
     Duration extra = Duration.ZERO;
     while (true) {
-      Duration before = compilerCpu(instances);
-      long started = System.nanoTime();
+      CompilerLoad compilers = CompilerLoad.from(instances);
       load.run(SLICE);
-      double cores = compilerCpu(instances).minus(before).toNanos() / (double) (System.nanoTime() - started);
+      double cores = compilers.cores();
       extra = extra.plus(SLICE);
       boolean settled = cores < SETTLED_CORES;
       if (settled || extra.compareTo(LONGEST_EXTRA) >= 0) {
@@ -48,7 +47,21 @@ final class WarmUp {
     }
   }
 
-  static Duration compilerCpu(List<BeaconInstance> instances) {
-    return instances.stream().map(BeaconInstance::compilerCpuTime).reduce(Duration.ZERO, Duration::plus);
+  /** The JIT compilers' CPU time of some instances from a moment on, as a share of one core. */
+  record CompilerLoad(List<BeaconInstance> instances, Duration cpuAtStart, long startedNanos) {
+
+    /** From now on. */
+    static CompilerLoad from(List<BeaconInstance> instances) {
+      return new CompilerLoad(instances, cpu(instances), System.nanoTime());
+    }
+
+    /** Cores the compilers used on average since {@link #from}. */
+    double cores() {
+      return cpu(instances).minus(cpuAtStart).toNanos() / (double) (System.nanoTime() - startedNanos);
+    }
+
+    private static Duration cpu(List<BeaconInstance> instances) {
+      return instances.stream().map(BeaconInstance::compilerCpuTime).reduce(Duration.ZERO, Duration::plus);
+    }
   }
 }

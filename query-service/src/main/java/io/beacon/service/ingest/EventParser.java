@@ -28,8 +28,7 @@ final class EventParser {
 
   /**
    * Minted ids come from a generator per thread seeded by SecureRandom: they must be unique, not
-   * secret, and {@link UUID#randomUUID} reads /dev/urandom under a lock, 6% of a pixel's CPU
-   * (BENCHMARKS.md, Collector).
+   * secret, and {@link UUID#randomUUID} takes a lock shared by every thread that mints one.
    */
   private static final ThreadLocal<SplittableRandom> ID_RANDOM =
       ThreadLocal.withInitial(() -> new SplittableRandom(new SecureRandom().nextLong()));
