@@ -105,33 +105,6 @@ final class BeaconInstance implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("the OS does not tell the CPU time of " + name));
   }
 
-  /**
-   * CPU time the process's JIT compiler threads have used so far, from /proc (Linux): the sum of
-   * its threads named "C1 CompilerThread…" or "C2 CompilerThread…" (/proc truncates names to 15
-   * characters). A compiler thread that exited takes its time with it; on 2 cores the JVM keeps
-   * one of each.
-   */
-  Duration compilerCpuTime() {
-    Path tasks = Path.of("/proc", String.valueOf(process.pid()), "task");
-    long nanos = 0;
-    try (var threads = Files.list(tasks)) {
-      for (Path thread : threads.toList()) {
-        try {
-          String threadName = Files.readString(thread.resolve("comm")).strip();
-          if (threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre")) {
-            // schedstat: nanoseconds on a CPU, waiting for one, and time slices.
-            nanos += Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[0]);
-          }
-        } catch (IOException gone) {
-          // the thread ended between the listing and the read
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the threads of " + name + " in " + tasks, e);
-    }
-    return Duration.ofNanos(nanos);
-  }
-
   /** Resident set size of the process, from /proc (Linux). */
   long rssBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {

@@ -35,8 +35,9 @@ public final class Bench {
             --events N   primary events of loadgen's traffic; its duplicates, late, invalid and
                          inactive-advertiser events add about 13% more records (default 1000000)
             --runs N     runs per system and guarantee; the median is reported (default 3)
-            --warm-up-runs N  unmeasured runs of each system first, in the same JVM (default 1: the
-                         first runs were the slowest while the JIT compiled the topology)
+            --warm-up-runs N  unmeasured runs of each system first, in the same JVM (default 1), and
+                         more until the JIT compilers are nearly idle in Beacon's run (4 minutes more
+                         at most): the first runs were the slowest while the JIT compiled the topology
             --threads N  stream threads (default 1)
             --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
             --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory

@@ -1,6 +1,9 @@
 package io.beacon.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -47,21 +50,57 @@ final class WarmUp {
     }
   }
 
-  /** The JIT compilers' CPU time of some instances from a moment on, as a share of one core. */
-  record CompilerLoad(List<BeaconInstance> instances, Duration cpuAtStart, long startedNanos) {
+  /** The JIT compilers' CPU time of some processes from a moment on, as a share of one core. */
+  record CompilerLoad(List<Long> pids, Duration cpuAtStart, long startedNanos) {
 
-    /** From now on. */
+    /** Of Beacon instances, from now on. */
     static CompilerLoad from(List<BeaconInstance> instances) {
-      return new CompilerLoad(instances, cpu(instances), System.nanoTime());
+      return of(instances.stream().map(BeaconInstance::pid).toList());
     }
 
-    /** Cores the compilers used on average since {@link #from}. */
+    /** Of this JVM, from now on. */
+    static CompilerLoad ofThisJvm() {
+      return of(List.of(ProcessHandle.current().pid()));
+    }
+
+    private static CompilerLoad of(List<Long> pids) {
+      return new CompilerLoad(pids, cpu(pids), System.nanoTime());
+    }
+
+    /** Cores the compilers used on average since the start. */
     double cores() {
-      return cpu(instances).minus(cpuAtStart).toNanos() / (double) (System.nanoTime() - startedNanos);
+      return cpu(pids).minus(cpuAtStart).toNanos() / (double) (System.nanoTime() - startedNanos);
     }
 
-    private static Duration cpu(List<BeaconInstance> instances) {
-      return instances.stream().map(BeaconInstance::compilerCpuTime).reduce(Duration.ZERO, Duration::plus);
+    private static Duration cpu(List<Long> pids) {
+      return pids.stream().map(CompilerLoad::compilerCpuTime).reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /**
+     * CPU time a process's JIT compiler threads have used so far, from /proc (Linux): the sum of
+     * its threads named "C1 CompilerThread…" or "C2 CompilerThread…" (/proc truncates names to 15
+     * characters). A compiler thread that exited takes its time with it; on 2 cores the JVM keeps
+     * one of each.
+     */
+    private static Duration compilerCpuTime(long pid) {
+      Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+      long nanos = 0;
+      try (var threads = Files.list(tasks)) {
+        for (Path thread : threads.toList()) {
+          try {
+            String threadName = Files.readString(thread.resolve("comm")).strip();
+            if (threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre")) {
+              // schedstat: nanoseconds on a CPU, waiting for one, and time slices.
+              nanos += Long.parseLong(Files.readString(thread.resolve("schedstat")).split(" ")[0]);
+            }
+          } catch (IOException gone) {
+            // the thread ended between the listing and the read
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read the threads of process " + pid + " in " + tasks, e);
+      }
+      return Duration.ofNanos(nanos);
     }
   }
 }
