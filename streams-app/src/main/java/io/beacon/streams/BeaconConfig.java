@@ -95,6 +95,14 @@ public record BeaconConfig(
         dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, kafka);
   }
 
+  /**
+   * How long the dedup store keeps an event id: a late duplicate's first copy may be up to the
+   * grace period old when it arrives, and ids are kept in buckets a dedup window long.
+   */
+  public Duration dedupRetention() {
+    return dedupWindow.plus(grace).multipliedBy(2);
+  }
+
   /** host:port[,host:port]: a typo here otherwise shows up as a client retrying forever. */
   private static void checkAddresses(String bootstrapServers) {
     for (String address : bootstrapServers.split(",", -1)) {

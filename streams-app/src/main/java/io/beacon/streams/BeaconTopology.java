@@ -9,7 +9,7 @@ import io.beacon.streams.internals.CountsSerde;
 import io.beacon.streams.internals.DecodeOnceSerde;
 import io.beacon.streams.internals.DeadLetterHandler;
 import io.beacon.streams.internals.EventCountingProcessor;
-import io.beacon.streams.internals.HeldCountsBudget;
+import io.beacon.streams.internals.TaskMemoryBudget;
 import io.beacon.streams.internals.RequiredValueSerde;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -71,13 +71,13 @@ public final class BeaconTopology {
 
     addStores(builder, config);
     // One budget for the tasks of the Kafka Streams instance that runs this topology.
-    HeldCountsBudget heldCounts = new HeldCountsBudget(HeldCountsBudget.DEFAULT_COUNTS);
+    TaskMemoryBudget budget = TaskMemoryBudget.defaults();
 
     builder
         .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))
             .withTimestampExtractor(new AdEventTimestampExtractor(config.maxClockSkew()))
             .withName(EVENTS_SOURCE))
-        .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener, heldCounts), Named.as(COUNT_PROCESSOR),
+        .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener, budget), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
             StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
         .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
@@ -87,11 +87,8 @@ public final class BeaconTopology {
 
   private static void addStores(StreamsBuilder builder, BeaconConfig config) {
     CountsSerde counts = new CountsSerde();
-    // The dedup store must outlive a late duplicate: the first copy may be up to the grace
-    // period old when the second arrives.
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.EVENT_IDS,
-            config.dedupWindow().plus(config.grace()).multipliedBy(2), config.dedupWindow(), false),
+        Stores.persistentWindowStore(StoreNames.EVENT_IDS, config.dedupRetention(), config.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
     // No record cache on the count and totals stores: the processor holds their values itself and
     // writes them through the commit hook, which needs stores without one (CommitHook).

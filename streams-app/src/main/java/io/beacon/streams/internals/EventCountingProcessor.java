@@ -23,6 +23,7 @@ import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,11 +70,13 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private final BeaconConfig config;
   private final String rejectedSink;
   private final ProcessingListener listener;
-  private final HeldCountsBudget heldCountsBudget;
+  private final TaskMemoryBudget budget;
   private boolean inBudget;
   private ProcessorContext<String, AdEvent> context;
   private TimestampedKeyValueStore<String, Advertiser> advertisers;
   private WindowStore<String, Long> eventIds;
+  /** Filters of the ids in {@link #eventIds}, so that the dedup check skips most of its reads. */
+  private final SeenIdFilters seenIds;
   private KeyValueStore<Bytes, Counts> productCountStore;
   private KeyValueStore<Bytes, Counts> advertiserCountStore;
   private HeldCounts productCounts;
@@ -97,11 +100,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private record CountedEvent(String advertiserId, long acceptedAt) {}
 
   public EventCountingProcessor(BeaconConfig config, String rejectedSink, ProcessingListener listener,
-      HeldCountsBudget heldCountsBudget) {
+      TaskMemoryBudget budget) {
     this.config = config;
     this.rejectedSink = rejectedSink;
     this.listener = listener;
-    this.heldCountsBudget = heldCountsBudget;
+    this.budget = budget;
+    // A task keeps ids of about retention / window buckets, plus the partly expired and the newest.
+    long bucketsKept = config.dedupRetention().toMillis() / config.dedupWindow().toMillis() + 2;
+    this.seenIds = new SeenIdFilters(() -> budget.seenIdFilterBytesPerTask() / bucketsKept);
   }
 
   @Override
@@ -116,11 +122,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     productCountStore = context.getStateStore(StoreNames.PRODUCT_COUNTS);
     advertiserCountStore = context.getStateStore(StoreNames.ADVERTISER_COUNTS);
     if (!inBudget) {
-      heldCountsBudget.join();
+      budget.join();
       inBudget = true;
     }
-    productCounts = new HeldCounts(productCountStore, heldCountsBudget::perTask);
-    advertiserCounts = new HeldCounts(advertiserCountStore, heldCountsBudget::perTask);
+    productCounts = new HeldCounts(productCountStore, budget::heldCountsPerTask);
+    advertiserCounts = new HeldCounts(advertiserCountStore, budget::heldCountsPerTask);
+    fillSeenIdFilters();
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flushCounts);
     lastFlushAt = context.currentSystemTimeMs();
     context.schedule(FEW_EVENTS_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::maybeFlushCounts);
@@ -156,11 +163,13 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       return;
     }
     String dedupKey = advertiserId + '\n' + event.getEventId();
-    if (seenBefore(dedupKey, eventTime, now.toEpochMilli())) {
+    long dedupHash = BlockedBloomFilter.hash(dedupKey);
+    if (seenBefore(dedupKey, dedupHash, eventTime, now.toEpochMilli())) {
       reject(record, RejectReason.DUPLICATE, "event_id " + event.getEventId() + " already counted");
       return;
     }
     eventIds.put(dedupKey, eventTime, dedupBucket(eventTime));
+    seenIds.add(dedupBucket(eventTime), dedupHash);
     count(event, eventTime);
     increment(ACCEPTED);
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
@@ -169,7 +178,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   @Override
   public void close() {
     if (inBudget) {
-      heldCountsBudget.leave();
+      budget.leave();
       inBudget = false;
     }
   }
@@ -181,18 +190,43 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
    * segment for every event. A bucket that starts later than any counted event can be is not read:
    * EventRules rejects events beyond now plus the allowed clock skew, so for live traffic the next
    * bucket is empty and two lookups do (each probes every SST file of its segment: BENCHMARKS.md).
+   * A bucket whose filter rules the id out is not read at all.
    */
-  private boolean seenBefore(String dedupKey, long eventTime, long now) {
+  private boolean seenBefore(String dedupKey, long dedupHash, long eventTime, long now) {
     long window = config.dedupWindow().toMillis();
     long bucket = dedupBucket(eventTime);
     long latestCountable = now + config.maxClockSkew().toMillis() + CLOCK_STEP_MARGIN.toMillis();
     for (long start = bucket - window; start <= bucket + window && start <= latestCountable; start += window) {
+      if (!seenIds.mightContain(start, dedupHash)) {
+        continue;
+      }
       Long seenAt = eventIds.fetch(dedupKey, start);
       if (seenAt != null && Math.abs(seenAt - eventTime) <= window) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Fills the filters from the dedup store, which Kafka Streams has restored (or rolled back) by
+   * the time it initialises the processor: a filter must hold every id of its bucket.
+   */
+  private void fillSeenIdFilters() {
+    seenIds.clear();
+    long started = System.nanoTime();
+    long ids = 0;
+    try (KeyValueIterator<Windowed<String>, Long> stored = eventIds.all()) {
+      while (stored.hasNext()) {
+        Windowed<String> id = stored.next().key;
+        seenIds.add(id.window().start(), BlockedBloomFilter.hash(id.key()));
+        ids++;
+      }
+    }
+    if (ids > 0) {
+      LOG.atInfo().addKeyValue("task", context.taskId()).log("dedup filters filled from {} stored event ids in {} ms ({} KiB)",
+          ids, (System.nanoTime() - started) / 1_000_000, seenIds.bytes() / 1024);
+    }
   }
 
   private long dedupBucket(long eventTime) {
@@ -269,6 +303,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   /** Deletes buckets older than their resolution's retention, and advertisers idle for longer. */
   private void deleteExpiredBuckets(long streamTime) {
+    // Lookups reach back at most grace plus two windows (seenBefore), less than the retention.
+    seenIds.forgetBefore(streamTime - config.dedupRetention().toMillis());
     // Held counts of deleted buckets must not outlive them.
     flushCounts();
     productCounts.clear();

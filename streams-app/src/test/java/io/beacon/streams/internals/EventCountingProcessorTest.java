@@ -34,6 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class EventCountingProcessorTest {
   private KeyValueStore<String, Long> totals;
   private CommitHook commitHook;
   private EventCountingProcessor processor;
-  private final HeldCountsBudget budget = new HeldCountsBudget(HeldCountsBudget.DEFAULT_COUNTS);
+  private final TaskMemoryBudget budget = TaskMemoryBudget.defaults();
 
   @BeforeEach
   void setUp() {
@@ -147,7 +148,7 @@ class EventCountingProcessorTest {
     }
     processor.close();
     processor.init(context);
-    assertEquals(HeldCountsBudget.DEFAULT_COUNTS, budget.perTask(), "still one task of the budget");
+    assertEquals(TaskMemoryBudget.DEFAULT_HELD_COUNTS, budget.heldCountsPerTask(), "still one task of the budget");
     processor.process(view("e-2", now));
     commitHook.flushCache(); // what Kafka Streams does before the commit
 
@@ -160,6 +161,23 @@ class EventCountingProcessorTest {
     assertEquals(new Counts(1, 0, 0), countStores.get(1).get(day));
     assertEquals(List.of("rejected adv-1 DUPLICATE", "counted adv-1", "counted adv-1"), heard,
         "e-1 (written by a flush between commits) and e-3 (held) were rolled back; e-3's count never became visible");
+  }
+
+  @Test
+  void shouldFindIdsTheDedupStoreHeldWhenTheTaskStarted() {
+    // As Kafka Streams leaves a task's store after restoring it from the changelog.
+    WindowStore<String, Long> eventIds = context.getStateStore(StoreNames.EVENT_IDS);
+    long bucket = now.toEpochMilli() / config.dedupWindow().toMillis() * config.dedupWindow().toMillis();
+    eventIds.put("adv-1\nrestored", now.toEpochMilli(), bucket);
+    eventIds.put("adv-1\nrestored-earlier", bucket - 1, bucket - config.dedupWindow().toMillis());
+    processor.close();
+    processor.init(context);
+
+    processor.process(view("restored", now));
+    processor.process(view("restored-earlier", Instant.ofEpochMilli(bucket)));
+    processor.process(view("new", now));
+
+    assertEquals(List.of("rejected adv-1 DUPLICATE", "rejected adv-1 DUPLICATE"), heard);
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {

@@ -53,18 +53,6 @@ class HeldCountsTest {
     assertEquals(new Counts(2, 0, 0), store.get(B));
   }
 
-  @Test
-  void shouldShareTheBudgetEvenlyAmongTheTasksOfAnInstance() {
-    HeldCountsBudget budget = new HeldCountsBudget(300);
-    budget.join();
-    assertEquals(300, budget.perTask());
-    budget.join();
-    budget.join();
-    assertEquals(100, budget.perTask());
-    budget.leave();
-    assertEquals(150, budget.perTask());
-  }
-
   private static KeyValueStore<Bytes, Counts> countStore() {
     KeyValueStore<Bytes, Counts> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("counts"),
         Serdes.Bytes(), new CountsSerde()).withLoggingDisabled().build();
