@@ -8,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.EventType;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +70,28 @@ class SingleObjectSerdeTest {
     SerializationException e =
         assertThrows(SerializationException.class, () -> serde.deserialize("t", bytes));
     assertTrue(e.getMessage().contains("MissingSchemaException"), e.getMessage());
+  }
+
+  @Test
+  void shouldDecodeARecordAnOlderWriterSchemaWroteWhenBuiltWithIt() throws Exception {
+    Schema current = AdEvent.getClassSchema();
+    Schema older = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false,
+        current.getFields().stream().filter(f -> !f.name().equals("placement")).map(f -> new Schema.Field(f, f.schema())).toList());
+    assertNull(older.getField("placement"), "the older schema lacks a field");
+    GenericRecord written = new GenericData.Record(older);
+    written.put("event_id", "e-old");
+    written.put("type", new GenericData.EnumSymbol(older.getField("type").schema(), "VIEW"));
+    written.put("event_time", 1_000L);
+    written.put("advertiser_id", "adv-1");
+    written.put("product_id", "p-1");
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(written);
+
+    AdEvent read = new SingleObjectSerde<AdEvent>(AdEvent.getClassSchema(), List.of(older))
+        .deserialize("t", Arrays.copyOfRange(bytes.array(), bytes.arrayOffset(), bytes.arrayOffset() + bytes.remaining()));
+
+    assertEquals("e-old", read.getEventId());
+    assertEquals(EventType.VIEW, read.getType());
+    assertNull(read.getPlacement());
   }
 
   @Test
