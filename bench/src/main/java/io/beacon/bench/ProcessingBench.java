@@ -156,7 +156,8 @@ final class ProcessingBench {
     BeaconConfig shipped = BeaconConfig.defaults(bootstrap);
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
-        shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), rocksDb.kafkaStreamsDefaults()
+        shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), shipped.dedupFilterBytes(),
+        rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));

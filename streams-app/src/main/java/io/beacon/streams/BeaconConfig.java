@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param ctrMinImpressions products with fewer impressions in the window are left out of top-CTR
  * @param rocksDbCacheBytes one block cache shared by every RocksDB store of the instance; write
  *     buffers are charged to it too, so this bounds RocksDB's memory
+ * @param dedupFilterBytes heap for the Bloom filters of stored event ids, all tasks of the
+ *     instance: 12 bits an id; past it the dedup check reads RocksDB for every event, as exact
  * @param kafka extra Kafka client settings passed through unchanged (security, timeouts)
  */
 public record BeaconConfig(
@@ -37,6 +39,7 @@ public record BeaconConfig(
     int ctrPriorImpressions,
     int ctrMinImpressions,
     long rocksDbCacheBytes,
+    long dedupFilterBytes,
     Map<String, String> kafka) {
 
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -65,6 +68,9 @@ public record BeaconConfig(
     if (rocksDbCacheBytes < 1024 * 1024) {
       throw new IllegalArgumentException("beacon.rocksdb.cache-bytes must be at least 1 MiB");
     }
+    if (dedupFilterBytes < 1024 * 1024) {
+      throw new IllegalArgumentException("beacon.dedup-filter-bytes must be at least 1 MiB");
+    }
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
@@ -82,17 +88,18 @@ public record BeaconConfig(
         100,
         100,
         256L * 1024 * 1024,
+        64L * 1024 * 1024,
         Map.of());
   }
 
   public BeaconConfig withApplicationId(String id) {
     return new BeaconConfig(id, bootstrapServers, topics, stateDir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, kafka);
   }
 
   public BeaconConfig withStateDir(String dir) {
     return new BeaconConfig(applicationId, bootstrapServers, topics, dir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, kafka);
   }
 
   /**

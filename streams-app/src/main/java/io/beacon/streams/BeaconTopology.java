@@ -71,7 +71,7 @@ public final class BeaconTopology {
 
     addStores(builder, config);
     // One budget for the tasks of the Kafka Streams instance that runs this topology.
-    TaskMemoryBudget budget = TaskMemoryBudget.defaults();
+    TaskMemoryBudget budget = new TaskMemoryBudget(TaskMemoryBudget.DEFAULT_HELD_COUNTS, config.dedupFilterBytes());
 
     builder
         .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))

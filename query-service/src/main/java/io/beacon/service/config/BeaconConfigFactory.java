@@ -32,6 +32,7 @@ public class BeaconConfigFactory {
           settings.ctr().priorImpressions(),
           settings.ctr().minImpressions(),
           settings.rocksdb().cacheBytes(),
+          settings.dedupFilterBytes(),
           security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);

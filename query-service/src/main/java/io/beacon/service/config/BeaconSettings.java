@@ -15,6 +15,7 @@ public record BeaconSettings(
     @Nullable String processingGuarantee,
     @Nullable Duration grace,
     @Nullable Duration dedupWindow,
+    long dedupFilterBytes,
     @Nullable Duration maxClockSkew,
     @Nullable Duration sessionTimeout,
     int streamThreads,

@@ -12,8 +12,6 @@ public final class TaskMemoryBudget {
 
   /** Counts held by all tasks of an instance, per count store: about 60 MB at 200 bytes each. */
   public static final int DEFAULT_HELD_COUNTS = 300_000;
-  /** Bloom filters of stored event ids, all tasks of an instance: about 22 million ids at 12 bits. */
-  public static final long DEFAULT_SEEN_ID_FILTER_BYTES = 32L * 1024 * 1024;
 
   private final int heldCounts;
   private final long seenIdFilterBytes;
@@ -22,11 +20,6 @@ public final class TaskMemoryBudget {
   public TaskMemoryBudget(int heldCounts, long seenIdFilterBytes) {
     this.heldCounts = heldCounts;
     this.seenIdFilterBytes = seenIdFilterBytes;
-  }
-
-  /** The budget of the shipped defaults. */
-  public static TaskMemoryBudget defaults() {
-    return new TaskMemoryBudget(DEFAULT_HELD_COUNTS, DEFAULT_SEEN_ID_FILTER_BYTES);
   }
 
   void join() {

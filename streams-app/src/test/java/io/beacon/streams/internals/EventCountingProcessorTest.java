@@ -53,7 +53,7 @@ class EventCountingProcessorTest {
   private KeyValueStore<String, Long> totals;
   private CommitHook commitHook;
   private EventCountingProcessor processor;
-  private final TaskMemoryBudget budget = TaskMemoryBudget.defaults();
+  private final TaskMemoryBudget budget = new TaskMemoryBudget(TaskMemoryBudget.DEFAULT_HELD_COUNTS, 1024 * 1024);
 
   @BeforeEach
   void setUp() {
