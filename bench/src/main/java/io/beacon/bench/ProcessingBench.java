@@ -185,7 +185,7 @@ final class ProcessingBench {
     return Files.createDirectories(stateRoot.resolve(UUID.randomUUID().toString())).toString();
   }
 
-  /** Events/s of one run: from RUNNING until the stream threads have processed every input record. */
+  /** One run, timed from RUNNING until the stream threads have processed every input record. */
   private Run measure(String name, KafkaStreams streams, int threads, long records) throws Exception {
     Progress progress = new Progress(streams, threads);
     long[] runningAt = {0};

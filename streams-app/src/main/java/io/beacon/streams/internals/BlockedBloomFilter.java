@@ -57,10 +57,6 @@ final class BlockedBloomFilter {
     return added >= capacity;
   }
 
-  long added() {
-    return added;
-  }
-
   long capacity() {
     return capacity;
   }
