@@ -224,8 +224,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       }
     }
     if (ids > 0) {
-      LOG.atInfo().addKeyValue("task", context.taskId()).log("dedup filters filled from {} stored event ids in {} ms ({} KiB)",
-          ids, (System.nanoTime() - started) / 1_000_000, seenIds.bytes() / 1024);
+      LOG.atInfo().addKeyValue("task", context.taskId()).log("task {}: dedup filters filled from {} stored event ids in {} ms ({} KiB)",
+          context.taskId(), ids, (System.nanoTime() - started) / 1_000_000, seenIds.bytes() / 1024);
     }
   }
 
