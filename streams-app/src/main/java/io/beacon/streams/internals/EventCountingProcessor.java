@@ -164,12 +164,13 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     }
     String dedupKey = advertiserId + '\n' + event.getEventId();
     long dedupHash = BlockedBloomFilter.hash(dedupKey);
-    if (seenBefore(dedupKey, dedupHash, eventTime, now.toEpochMilli())) {
+    long bucket = dedupBucket(eventTime);
+    if (seenBefore(dedupKey, dedupHash, eventTime, bucket, now.toEpochMilli())) {
       reject(record, RejectReason.DUPLICATE, "event_id " + event.getEventId() + " already counted");
       return;
     }
-    eventIds.put(dedupKey, eventTime, dedupBucket(eventTime));
-    seenIds.add(dedupBucket(eventTime), dedupHash);
+    eventIds.put(dedupKey, eventTime, bucket);
+    seenIds.add(bucket, dedupHash);
     count(event, eventTime);
     increment(ACCEPTED);
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
@@ -185,16 +186,15 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   /**
    * Whether the event id was counted within the dedup window of {@code eventTime}. Ids are stored
-   * under the start of their dedup-window-sized bucket, so the check is three point lookups (this
+   * under the start of their dedup-window-sized bucket ({@code bucket} for this event), so the check is three point lookups (this
    * bucket and its neighbours) instead of a range fetch, which opened a RocksDB iterator per
    * segment for every event. A bucket that starts later than any counted event can be is not read:
    * EventRules rejects events beyond now plus the allowed clock skew, so for live traffic the next
    * bucket is empty and two lookups do (each probes every SST file of its segment: BENCHMARKS.md).
    * A bucket whose filter rules the id out is not read at all.
    */
-  private boolean seenBefore(String dedupKey, long dedupHash, long eventTime, long now) {
+  private boolean seenBefore(String dedupKey, long dedupHash, long eventTime, long bucket, long now) {
     long window = config.dedupWindow().toMillis();
-    long bucket = dedupBucket(eventTime);
     long latestCountable = now + config.maxClockSkew().toMillis() + CLOCK_STEP_MARGIN.toMillis();
     for (long start = bucket - window; start <= bucket + window && start <= latestCountable; start += window) {
       if (!seenIds.mightContain(start, dedupHash)) {
@@ -224,8 +224,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       }
     }
     if (ids > 0) {
-      LOG.atInfo().addKeyValue("task", context.taskId()).log("task {}: dedup filters filled from {} stored event ids in {} ms ({} KiB)",
-          context.taskId(), ids, (System.nanoTime() - started) / 1_000_000, seenIds.bytes() / 1024);
+      LOG.atInfo().addKeyValue("task", context.taskId()).log("dedup filters filled from {} stored event ids in {} ms ({} KiB)",
+          ids, (System.nanoTime() - started) / 1_000_000, seenIds.bytes() / 1024);
     }
   }
 
