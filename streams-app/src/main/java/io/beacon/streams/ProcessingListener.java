@@ -35,6 +35,13 @@ public interface ProcessingListener {
 
   void rejected(String advertiserId, RejectReason reason);
 
+  /**
+   * An event's dedup check read the dedup store: the Bloom filter of a bucket could not rule its id
+   * out. That is expected for duplicates and about 1% of new ids; a higher share means the filters
+   * are at their bound ({@code beacon.dedup-filter-bytes}) and each event costs RocksDB reads.
+   */
+  default void dedupStoreRead() {}
+
   static byte[] acceptedAt(long epochMs) {
     return Long.toString(epochMs).getBytes(StandardCharsets.UTF_8);
   }

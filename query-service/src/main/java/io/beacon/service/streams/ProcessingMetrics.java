@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  *       since the process started (a counter, so {@code rate()} applies; a crash replays the
  *       uncommitted part, which is counted again here but never in the exact totals);
  *   <li>{@code beacon_freshness_seconds}: from the collector accepting an event to its count being
- *       queryable, as a histogram.
+ *       queryable, as a histogram;
+ *   <li>{@code beacon_dedup_store_reads_total}: dedup checks that read the dedup store because a
+ *       Bloom filter could not rule the id out, against the processed events a sign of filters at
+ *       their bound.
  * </ul>
  */
 @Singleton
@@ -32,6 +35,7 @@ final class ProcessingMetrics implements ProcessingListener {
   private final Counter counted;
   private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
   private final Timer freshness;
+  private final Counter dedupStoreReads;
 
   ProcessingMetrics(MeterRegistry registry) {
     counted = processed(registry, "counted", "none");
@@ -41,6 +45,10 @@ final class ProcessingMetrics implements ProcessingListener {
     freshness = Timer.builder("beacon.freshness")
         .description("Time from the collector accepting an event to its count being queryable")
         .serviceLevelObjectives(FRESHNESS_BUCKETS)
+        .register(registry);
+    dedupStoreReads = Counter.builder("beacon.dedup.store.reads")
+        .description("Dedup checks that read the dedup store: the id was a duplicate, a false positive of its"
+            + " bucket's Bloom filter, or past the filters' bound (beacon.dedup-filter-bytes)")
         .register(registry);
   }
 
@@ -63,5 +71,10 @@ final class ProcessingMetrics implements ProcessingListener {
   @Override
   public void rejected(String advertiserId, RejectReason reason) {
     rejected.get(reason).increment();
+  }
+
+  @Override
+  public void dedupStoreRead() {
+    dedupStoreReads.increment();
   }
 }

@@ -49,11 +49,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   /** How often, in stream time, expired buckets are deleted. */
   static final Duration EXPIRY_INTERVAL = Duration.ofHours(1);
   /**
-   * The longest, in wall-clock time, held counts wait between commits before they are written to
-   * the count stores, where queries see them. Commits write them too (every 100 ms under
-   * exactly_once_v2).
+   * The longest, in wall-clock time, held counts of many events wait before they are written to
+   * the count stores, where queries see them. Commits write them too, every 100 ms under
+   * exactly_once_v2, so there this is only a bound. Under load most products get about one event
+   * per 50 ms: waiting 100 folds about two into each write and changelog record (BENCHMARKS.md).
    */
-  static final Duration COUNT_FLUSH_INTERVAL = Duration.ofMillis(50);
+  static final Duration COUNT_FLUSH_INTERVAL = Duration.ofMillis(100);
   /**
    * Held counts of at most this many events are written every {@link #FEW_EVENTS_FLUSH_INTERVAL}:
    * under light load a write is cheap and there is no reason to keep queries waiting.
@@ -200,6 +201,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       if (!seenIds.mightContain(start, dedupHash)) {
         continue;
       }
+      listener.dedupStoreRead();
       Long seenAt = eventIds.fetch(dedupKey, start);
       if (seenAt != null && Math.abs(seenAt - eventTime) <= window) {
         return true;

@@ -19,24 +19,43 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * took a third of the stream thread (BENCHMARKS.md).
  *
  * <p>Only the task's stream thread uses it. Queries read the store, so they see the counts of the
- * last flush. At most {@code maxHeld} counts stay held after a flush, the least recently used go.
+ * last flush. At most {@code maxHeld} counts stay held after a flush; those held longest go, even if
+ * still in use (they are read again). An access-ordered map's relinking on every lookup cost more
+ * than those reads (BENCHMARKS.md, Processing).
  */
 final class HeldCounts {
 
+  /** A count, changed in place: a new {@link Counts} per event was an allocation per lookup. */
   private static final class Held {
     final Bytes key;
-    Counts counts;
+    long views;
+    long impressions;
+    long clicks;
     boolean changed;
 
     Held(Bytes key, Counts counts) {
       this.key = key;
-      this.counts = counts;
+      this.views = counts.views();
+      this.impressions = counts.impressions();
+      this.clicks = counts.clicks();
+    }
+
+    void add(EventType type) {
+      switch (type) {
+        case VIEW -> views++;
+        case IMPRESSION -> impressions++;
+        case CLICK -> clicks++;
+      }
+    }
+
+    Counts counts() {
+      return new Counts(views, impressions, clicks);
     }
   }
 
   private final KeyValueStore<Bytes, Counts> store;
   private final IntSupplier maxHeld;
-  private final LinkedHashMap<Bytes, Held> held = new LinkedHashMap<>(1024, 0.75f, true);
+  private final LinkedHashMap<Bytes, Held> held = new LinkedHashMap<>(1024);
   private final List<Held> changed = new ArrayList<>();
 
   HeldCounts(KeyValueStore<Bytes, Counts> store, IntSupplier maxHeld) {
@@ -52,29 +71,29 @@ final class HeldCounts {
       entry = new Held(key, stored == null ? Counts.ZERO : stored);
       held.put(key, entry);
     }
-    entry.counts = entry.counts.plus(type);
+    entry.add(type);
     if (!entry.changed) {
       entry.changed = true;
       changed.add(entry);
     }
   }
 
-  /** Writes the counts changed since the last flush to the store, then lets go of the least used. */
+  /** Writes the counts changed since the last flush to the store, then lets go of the longest held. */
   void flush() {
     if (!changed.isEmpty()) {
       List<KeyValue<Bytes, Counts>> writes = new ArrayList<>(changed.size());
       for (Held entry : changed) {
-        writes.add(KeyValue.pair(entry.key, entry.counts));
+        writes.add(KeyValue.pair(entry.key, entry.counts()));
         entry.changed = false;
       }
       changed.clear();
       store.putAll(writes);
     }
     int keep = maxHeld.getAsInt();
-    Iterator<Held> leastRecentlyUsed = held.values().iterator();
+    Iterator<Held> longestHeld = held.values().iterator();
     while (held.size() > keep) {
-      leastRecentlyUsed.next();
-      leastRecentlyUsed.remove();
+      longestHeld.next();
+      longestHeld.remove();
     }
   }
 

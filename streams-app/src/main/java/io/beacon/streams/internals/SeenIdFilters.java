@@ -1,10 +1,13 @@
 package io.beacon.streams.internals;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bloom filters, one per dedup bucket, of the event ids a task's dedup store holds, so that the
@@ -21,6 +24,7 @@ import java.util.function.LongSupplier;
  */
 final class SeenIdFilters {
 
+  private static final Logger LOG = LoggerFactory.getLogger(SeenIdFilters.class);
   /** Ids the first link of a bucket holds at least: 24 KiB. */
   static final long FIRST_CAPACITY = 16_384;
 
@@ -28,6 +32,7 @@ final class SeenIdFilters {
     final List<BlockedBloomFilter> links = new ArrayList<>(4);
     long ids;
     long bytes;
+    boolean atBound;
 
     Chain(long capacity) {
       append(capacity);
@@ -78,6 +83,11 @@ final class SeenIdFilters {
       if (chain.bytes + BlockedBloomFilter.bytesFor(larger) <= maxBytesPerBucket.getAsLong()) {
         chain.append(larger);
         newest = chain.newest();
+      } else if (!chain.atBound) {
+        chain.atBound = true;
+        LOG.warn("the dedup filter of the bucket from {} is full at {} ids in {} KiB, its share of"
+            + " beacon.dedup-filter-bytes: checks of more ids in it read RocksDB (beacon_dedup_store_reads_total);"
+            + " raise BEACON_DEDUP_FILTER_BYTES", Instant.ofEpochMilli(bucket), chain.ids, chain.bytes / 1024);
       }
     }
     newest.add(hash);

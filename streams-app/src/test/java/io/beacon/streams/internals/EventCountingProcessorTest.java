@@ -2,6 +2,7 @@ package io.beacon.streams.internals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
@@ -46,6 +47,7 @@ class EventCountingProcessorTest {
 
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private final List<String> heard = new ArrayList<>();
+  private int dedupStoreReads;
   private BeaconConfig config;
   private MockProcessorContext<String, AdEvent> context;
   private List<KeyValueStore<Bytes, Counts>> countStores;
@@ -85,6 +87,11 @@ class EventCountingProcessorTest {
       @Override
       public void rejected(String advertiserId, RejectReason reason) {
         heard.add("rejected " + advertiserId + " " + reason);
+      }
+
+      @Override
+      public void dedupStoreRead() {
+        dedupStoreReads++;
       }
     }, budget);
     processor.init(context);
@@ -178,6 +185,18 @@ class EventCountingProcessorTest {
     processor.process(view("new", now));
 
     assertEquals(List.of("rejected adv-1 DUPLICATE", "rejected adv-1 DUPLICATE"), heard);
+  }
+
+  @Test
+  void shouldReadTheDedupStoreOnlyForIdsTheFiltersCannotRuleOut() {
+    for (int i = 0; i < 1000; i++) {
+      processor.process(view("e-" + i, now));
+    }
+    int readsForNewIds = dedupStoreReads;
+    processor.process(view("e-7", now));
+
+    assertEquals(readsForNewIds + 1, dedupStoreReads, "a duplicate's check reads the store, and the listener hears of it");
+    assertTrue(readsForNewIds < 20, "new ids are ruled out by the filters, but for rare false positives: " + readsForNewIds);
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {

@@ -36,7 +36,7 @@ class HeldCountsTest {
   }
 
   @Test
-  void shouldKeepOnlyTheMostRecentlyUsedCountsAfterAFlush() {
+  void shouldKeepOnlyTheLatestHeldCountsAfterAFlush() {
     HeldCounts counts = new HeldCounts(store, () -> 1);
     counts.add(A, EventType.VIEW);
     counts.add(B, EventType.VIEW);
