@@ -106,9 +106,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     this.rejectedSink = rejectedSink;
     this.listener = listener;
     this.budget = budget;
-    // A task keeps ids of about retention / window buckets, plus the partly expired and the newest.
-    long bucketsKept = config.dedupRetention().toMillis() / config.dedupWindow().toMillis() + 2;
-    this.seenIds = new SeenIdFilters(() -> budget.seenIdFilterBytesPerTask() / bucketsKept);
+    this.seenIds = new SeenIdFilters(budget::seenIdFilterBytesPerTask);
   }
 
   @Override
@@ -171,7 +169,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       return;
     }
     eventIds.put(dedupKey, eventTime, bucket);
-    seenIds.add(bucket, dedupHash);
+    // On-time events check the bucket of the stream time and the one before (seenBefore).
+    seenIds.add(bucket, dedupHash, dedupBucket(context.currentStreamTimeMs()) - config.dedupWindow().toMillis());
     count(event, eventTime);
     increment(ACCEPTED);
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
@@ -221,7 +220,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     try (KeyValueIterator<Windowed<String>, Long> stored = eventIds.all()) {
       while (stored.hasNext()) {
         Windowed<String> id = stored.next().key;
-        seenIds.add(id.window().start(), BlockedBloomFilter.hash(id.key()));
+        // The store gives its segments oldest first: when the budget runs short, the newest buckets
+        // keep their filters.
+        seenIds.add(id.window().start(), BlockedBloomFilter.hash(id.key()), Long.MAX_VALUE);
         ids++;
       }
     }

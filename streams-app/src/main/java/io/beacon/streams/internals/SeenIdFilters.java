@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
  * Processing). They must hold every id of the store's buckets: the processor fills them from the
  * store when its task starts and adds each id it stores.
  *
- * <p>A bucket's filter is a chain: when its newest link is full, a link twice as large follows, as
- * long as the chain stays within {@code maxBytesPerBucket}; past that the newest link takes every
- * further id, and its false positives, each a RocksDB lookup, rise. A new bucket's first link is
- * sized for as many ids as the newest bucket held, so steady traffic needs one link per bucket.
- * Filters are never wrong the other way, so the dedup check stays exact whatever their size.
+ * <p>A bucket's filter is a chain: when its newest link is full, a link twice as large follows. A
+ * new bucket's first link is sized for as many ids as the newest bucket held, so steady traffic
+ * needs one link per bucket. All of a task's filters stay within {@code maxBytes}. When a link does
+ * not fit, the filters of buckets older than the live ones (which only late events check) are
+ * dropped, oldest first, and answer "maybe" from then on; when none is left to drop, the newest link
+ * takes every further id, and its false positives, each a RocksDB lookup, rise. Filters are never
+ * wrong the other way, so the dedup check stays exact whatever their size.
  */
 final class SeenIdFilters {
 
@@ -32,16 +34,11 @@ final class SeenIdFilters {
     final List<BlockedBloomFilter> links = new ArrayList<>(4);
     long ids;
     long bytes;
+    /** Its filters were dropped for room: it may hold any id. */
+    boolean dropped;
+    /** No room for a larger link; tried again once expiry frees some. */
     boolean atBound;
-
-    Chain(long capacity) {
-      append(capacity);
-    }
-
-    void append(long capacity) {
-      links.add(new BlockedBloomFilter(capacity));
-      bytes += BlockedBloomFilter.bytesFor(capacity);
-    }
+    boolean warned;
 
     BlockedBloomFilter newest() {
       return links.get(links.size() - 1);
@@ -49,10 +46,11 @@ final class SeenIdFilters {
   }
 
   private final TreeMap<Long, Chain> byBucket = new TreeMap<>();
-  private final LongSupplier maxBytesPerBucket;
+  private final LongSupplier maxBytes;
+  private long bytes;
 
-  SeenIdFilters(LongSupplier maxBytesPerBucket) {
-    this.maxBytesPerBucket = maxBytesPerBucket;
+  SeenIdFilters(LongSupplier maxBytes) {
+    this.maxBytes = maxBytes;
   }
 
   /** False when no id of {@code hash} ({@link BlockedBloomFilter#hash}) was added to the bucket. */
@@ -60,6 +58,9 @@ final class SeenIdFilters {
     Chain chain = byBucket.get(bucket);
     if (chain == null) {
       return false;
+    }
+    if (chain.dropped) {
+      return true;
     }
     for (BlockedBloomFilter link : chain.links) {
       if (link.mightContain(hash)) {
@@ -69,46 +70,95 @@ final class SeenIdFilters {
     return false;
   }
 
-  void add(long bucket, long hash) {
+  /**
+   * Adds an id to its bucket's filter. Buckets from {@code liveFrom} on are the ones on-time events
+   * check; the filters of older ones are dropped first when a link needs room.
+   */
+  void add(long bucket, long hash, long liveFrom) {
     Chain chain = byBucket.get(bucket);
     if (chain == null) {
       Map.Entry<Long, Chain> newest = byBucket.lastEntry();
       long capacity = Math.max(FIRST_CAPACITY, newest == null ? 0 : newest.getValue().ids);
-      chain = new Chain(Math.min(capacity, capacityWithin(maxBytesPerBucket.getAsLong())));
+      chain = new Chain();
       byBucket.put(bucket, chain);
+      if (!grow(chain, bucket, capacity, liveFrom) && !grow(chain, bucket, FIRST_CAPACITY, liveFrom)) {
+        chain.dropped = true;
+        warnAtBound(chain, bucket);
+      }
+    }
+    if (chain.dropped) {
+      return;
     }
     BlockedBloomFilter newest = chain.newest();
-    if (newest.isFull()) {
-      long larger = newest.capacity() * 2;
-      if (chain.bytes + BlockedBloomFilter.bytesFor(larger) <= maxBytesPerBucket.getAsLong()) {
-        chain.append(larger);
+    if (newest.isFull() && !chain.atBound) {
+      if (grow(chain, bucket, newest.capacity() * 2, liveFrom)) {
         newest = chain.newest();
-      } else if (!chain.atBound) {
+      } else {
         chain.atBound = true;
-        LOG.warn("the dedup filter of the bucket from {} is full at {} ids in {} KiB, its share of"
-            + " beacon.dedup-filter-bytes: checks of more ids in it read RocksDB (beacon_dedup_store_reads_total);"
-            + " raise BEACON_DEDUP_FILTER_BYTES", Instant.ofEpochMilli(bucket), chain.ids, chain.bytes / 1024);
+        warnAtBound(chain, bucket);
       }
     }
     newest.add(hash);
     chain.ids++;
   }
 
-  /** Drops the filters of buckets that start before {@code bucket}. */
+  /**
+   * Appends a link for {@code capacity} ids to the chain if it fits, after dropping the filters of
+   * buckets older than both this one and the live ones, oldest first, if that makes room.
+   */
+  private boolean grow(Chain chain, long bucket, long capacity, long liveFrom) {
+    long needed = BlockedBloomFilter.bytesFor(capacity);
+    long max = maxBytes.getAsLong();
+    if (bytes + needed > max) {
+      Map<Long, Chain> older = byBucket.headMap(Math.min(bucket, liveFrom));
+      long droppable = older.values().stream().mapToLong(c -> c.bytes).sum();
+      if (bytes - droppable + needed > max) {
+        return false;
+      }
+      for (Map.Entry<Long, Chain> oldest : older.entrySet()) {
+        Chain dropping = oldest.getValue();
+        if (bytes + needed <= max) {
+          break;
+        } else if (!dropping.dropped) {
+          LOG.info("dropped the dedup filter of the bucket from {} ({} ids, {} KiB) for room: late events' dedup"
+              + " checks in it read RocksDB", Instant.ofEpochMilli(oldest.getKey()), dropping.ids, dropping.bytes / 1024);
+          bytes -= dropping.bytes;
+          dropping.bytes = 0;
+          dropping.links.clear();
+          dropping.dropped = true;
+        }
+      }
+    }
+    chain.links.add(new BlockedBloomFilter(capacity));
+    chain.bytes += needed;
+    bytes += needed;
+    return true;
+  }
+
+  private void warnAtBound(Chain chain, long bucket) {
+    if (!chain.warned) {
+      chain.warned = true;
+      LOG.warn("the dedup filters are full (beacon.dedup-filter-bytes, {} KiB for this task) with the bucket from {} at {} ids:"
+          + " dedup checks of more ids in it read RocksDB (beacon_dedup_store_reads_total); raise BEACON_DEDUP_FILTER_BYTES",
+          maxBytes.getAsLong() / 1024, Instant.ofEpochMilli(bucket), chain.ids);
+    }
+  }
+
+  /** Drops the filters of buckets that start before {@code bucket}; the others may grow again. */
   void forgetBefore(long bucket) {
-    byBucket.headMap(bucket).clear();
+    Map<Long, Chain> expired = byBucket.headMap(bucket);
+    expired.values().forEach(chain -> bytes -= chain.bytes);
+    expired.clear();
+    byBucket.values().forEach(chain -> chain.atBound = false);
   }
 
   void clear() {
     byBucket.clear();
+    bytes = 0;
   }
 
   /** The memory the filters take now. */
   long bytes() {
-    return byBucket.values().stream().mapToLong(chain -> chain.bytes).sum();
-  }
-
-  private static long capacityWithin(long bytes) {
-    return Math.max(FIRST_CAPACITY, bytes * Byte.SIZE / BlockedBloomFilter.BITS_PER_HASH);
+    return bytes;
   }
 }
