@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * <p>A bucket's filter is a chain: when its newest link is full, a link twice as large follows. A
  * new bucket's first link is sized for as many ids as the newest bucket held, so steady traffic
  * needs one link per bucket. All of a task's filters stay within {@code maxBytes}; when that
- * shrinks (more tasks on the instance), built filters stay and new links wait for room. When a link does
- * not fit, the filters of buckets older than the live ones (which only late events check) are
- * dropped, oldest first, and answer "maybe" from then on; when none is left to drop, the newest link
- * takes every further id, and its false positives, each a RocksDB lookup, rise. Filters are never
- * wrong the other way, so the dedup check stays exact whatever their size.
+ * shrinks (more tasks on the instance), built filters stay and new links wait for room. When a link
+ * does not fit, the filters of buckets older than the live ones (which only late events check) are
+ * dropped, oldest first, and answer "maybe" from then on; when none is left to drop, the newest
+ * link takes every further id, and its false positives, each a RocksDB lookup, rise. Filters are
+ * never wrong the other way, so the dedup check stays exact whatever their size.
  */
 final class SeenIdFilters {
 
