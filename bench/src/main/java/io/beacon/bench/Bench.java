@@ -117,6 +117,12 @@ public final class Bench {
             --load-rate N       its events/s (default 2000)
             --sample-seconds N  RSS sampled and progress printed this often (default 10)
         """, Set.of(), MemoryBench::command));
+    COMMANDS.put("micro", new Entry("""
+          micro        JMH micro-benchmarks of hot functions beside what they replaced, in a forked JVM:
+                       decoding one event (Beacon's serde against Avro's BinaryMessageDecoder)
+            --iterations N  warm-up and measured iterations each; the median is reported (default 5)
+            --seconds N     length of an iteration (default 2)
+        """, Set.of(), MicroBench::command));
   }
 
   private static final String TABLE_START = "<!-- bench all: table start -->";
