@@ -48,7 +48,6 @@ final class SeenIdFilters {
 
   private final TreeMap<Long, Chain> byBucket = new TreeMap<>();
   private final LongSupplier maxBytes;
-  private long bytes;
 
   SeenIdFilters(LongSupplier maxBytes) {
     this.maxBytes = maxBytes;
@@ -110,20 +109,21 @@ final class SeenIdFilters {
   private boolean grow(Chain chain, long bucket, long capacity, long liveFrom) {
     long needed = BlockedBloomFilter.bytesFor(capacity);
     long max = maxBytes.getAsLong();
-    if (bytes + needed > max) {
+    long used = bytes();
+    if (used + needed > max) {
       Map<Long, Chain> older = byBucket.headMap(Math.min(bucket, liveFrom));
       long droppable = older.values().stream().mapToLong(c -> c.bytes).sum();
-      if (bytes - droppable + needed > max) {
+      if (used - droppable + needed > max) {
         return false;
       }
       for (Map.Entry<Long, Chain> oldest : older.entrySet()) {
         Chain dropping = oldest.getValue();
-        if (bytes + needed <= max) {
+        if (used + needed <= max) {
           break;
         } else if (!dropping.dropped) {
           LOG.info("dropped the dedup filter of the bucket from {} ({} ids, {} KiB) for room: late events' dedup"
               + " checks in it read RocksDB", Instant.ofEpochMilli(oldest.getKey()), dropping.ids, dropping.bytes / 1024);
-          bytes -= dropping.bytes;
+          used -= dropping.bytes;
           dropping.bytes = 0;
           dropping.links.clear();
           dropping.dropped = true;
@@ -132,7 +132,6 @@ final class SeenIdFilters {
     }
     chain.links.add(new BlockedBloomFilter(capacity));
     chain.bytes += needed;
-    bytes += needed;
     return true;
   }
 
@@ -147,19 +146,16 @@ final class SeenIdFilters {
 
   /** Drops the filters of buckets that start before {@code bucket}; the others may grow again. */
   void forgetBefore(long bucket) {
-    Map<Long, Chain> expired = byBucket.headMap(bucket);
-    expired.values().forEach(chain -> bytes -= chain.bytes);
-    expired.clear();
+    byBucket.headMap(bucket).clear();
     byBucket.values().forEach(chain -> chain.atBound = false);
   }
 
   void clear() {
     byBucket.clear();
-    bytes = 0;
   }
 
   /** The memory the filters take now. */
   long bytes() {
-    return bytes;
+    return byBucket.values().stream().mapToLong(chain -> chain.bytes).sum();
   }
 }
