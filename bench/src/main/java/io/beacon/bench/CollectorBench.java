@@ -35,7 +35,7 @@ final class CollectorBench {
   private static final int ADVERTISERS = 12;
   /** The producer settings of the collector's KafkaWriter that bear on throughput; ProducerPerformance gets the same. */
   private static final List<String> COLLECTOR_PRODUCER = List.of(
-      "acks=all", "enable.idempotence=true", "compression.type=lz4", "linger.ms=0");
+      "acks=all", "enable.idempotence=true", "compression.type=lz4", "linger.ms=1");
 
   /** The {@code collector} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
