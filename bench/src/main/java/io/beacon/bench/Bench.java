@@ -109,13 +109,14 @@ public final class Bench {
             --beacon-jvm "OPTIONS"  more options for Beacon's JVMs
         """, Set.of(), CollectorBench::command));
     COMMANDS.put("memory", new Entry("""
-          memory       memory and restore, one run: RSS, RocksDB on disk and RocksDB's cache after N distinct
+          memory       memory and restore: RSS, RocksDB on disk and RocksDB's cache after N distinct
                        (advertiser, product, minute) keys written straight to Kafka; RSS under steady load;
-                       then a new instance with empty state restores it all from the changelogs (timed)
+                       then new instances with empty state restore it all from the changelogs, in turn (timed)
             --keys N            distinct minute keys, 40 advertisers × 100 products × N/4000 minutes (default 10000000)
             --load-minutes N    steady load after the keys are counted (default 10)
             --load-rate N       its events/s (default 2000)
             --sample-seconds N  RSS sampled and progress printed this often (default 10)
+            --restore-runs N    restores, one after another; the median is reported (default 3)
         """, Set.of(), MemoryBench::command));
     COMMANDS.put("micro", new Entry("""
           micro        JMH micro-benchmarks of hot functions beside what they replaced, in a forked JVM:
