@@ -73,7 +73,7 @@ final class MemoryBench {
           changelogs.records(), changelogs.bytes() / MIB);
       List<Restore> restores = new ArrayList<>();
       for (int run = 1; run <= restoreRuns; run++) {
-        restores.add(restore(dir.resolve("restore-" + run), env, query, answer, out));
+        restores.add(restore("beacon-restore-" + run, dir.resolve("restore-" + run), env, query, answer, out));
       }
       return List.of(
           new Figure(String.format(Locale.ROOT, "memory after %,d distinct (advertiser, product, minute) keys "
@@ -205,13 +205,13 @@ final class MemoryBench {
    * Starts a new instance on an empty state directory and times it until ready and until {@code query}
    * answers {@code expected}; printed, and returned for the table. The instance stops afterwards.
    */
-  private static Restore restore(Path dir, Map<String, String> env, String query, String expected, PrintStream out)
+  private static Restore restore(String name, Path dir, Map<String, String> env, String query, String expected, PrintStream out)
       throws Exception {
     long started = System.nanoTime();
-    try (BeaconInstance second = BeaconInstance.start("beacon-second", dir, EmbeddedKafkaBroker.freePort(), HEAP, List.of(), env,
+    try (BeaconInstance restored = BeaconInstance.start(name, dir, EmbeddedKafkaBroker.freePort(), HEAP, List.of(), env,
         Duration.ofMinutes(60))) {
       double ready = secondsSince(started);
-      BeaconClient beacon = new BeaconClient(second.url());
+      BeaconClient beacon = new BeaconClient(restored.url());
       while (!expected.equals(beacon.request("GET", query, null).body())) {
         if (secondsSince(started) > Duration.ofMinutes(60).toSeconds()) {
           throw new IllegalStateException("the restored instance does not answer as the first did: " + query);
@@ -221,7 +221,7 @@ final class MemoryBench {
       double same = secondsSince(started);
       double keys = beacon.prometheus().sum("kafka_stream_state_estimate_num_keys", Map.of());
       out.printf(Locale.ROOT, "bench: restore: ready in %.1f s, the same answer in %.1f s; ~%,.0f keys in all stores, "
-          + "RSS %,.0f MiB, RocksDB on disk %,.0f MiB%n", ready, same, keys, second.rssBytes() / MIB,
+          + "RSS %,.0f MiB, RocksDB on disk %,.0f MiB%n", ready, same, keys, restored.rssBytes() / MIB,
           directoryBytes(BeaconInstance.stateDir(dir)) / MIB);
       return new Restore(ready, same);
     }
