@@ -117,6 +117,7 @@ public final class Bench {
             --load-rate N       its events/s (default 2000)
             --sample-seconds N  RSS sampled and progress printed this often (default 10)
             --restore-runs N    restores, one after another; the median is reported (default 3)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVMs (the counting instance and each restore)
         """, Set.of(), MemoryBench::command));
     COMMANDS.put("micro", new Entry("""
           micro        JMH micro-benchmarks of hot functions beside what they replaced, in a forked JVM:

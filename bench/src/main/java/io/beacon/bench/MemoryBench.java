@@ -44,6 +44,7 @@ final class MemoryBench {
     int loadRate = args.positive("--load-rate", 2000);
     int sampleSeconds = args.positive("--sample-seconds", 10);
     int restoreRuns = args.positive("--restore-runs", 3);
+    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     DistinctKeys plan = DistinctKeys.atLeast(keys, Instant.now());
     Duration sample = Duration.ofSeconds(sampleSeconds);
@@ -58,7 +59,8 @@ final class MemoryBench {
       String memory;
       RssSeries underLoad;
       double emptyStartSeconds;
-      try (BeaconInstance first = BeaconInstance.start("beacon-first", firstDir, EmbeddedKafkaBroker.freePort(), HEAP, env)) {
+      try (BeaconInstance first = BeaconInstance.start("beacon-first", firstDir, EmbeddedKafkaBroker.freePort(), HEAP,
+          jvmOptions, env, BeaconInstance.READY_TIMEOUT)) {
         emptyStartSeconds = secondsSince(started);
         BeaconClient beacon = new BeaconClient(first.url());
         double perSecond = ingest(plan, broker.bootstrapServers(), beacon, first, kafka, sample, out);
@@ -73,7 +75,7 @@ final class MemoryBench {
           changelogs.records(), changelogs.bytes() / MIB);
       List<Restore> restores = new ArrayList<>();
       for (int run = 1; run <= restoreRuns; run++) {
-        restores.add(restore("beacon-restore-" + run, dir.resolve("restore-" + run), env, query, answer, out));
+        restores.add(restore("beacon-restore-" + run, dir.resolve("restore-" + run), jvmOptions, env, query, answer, out));
       }
       return List.of(
           new Figure(String.format(Locale.ROOT, "memory after %,d distinct (advertiser, product, minute) keys "
@@ -205,10 +207,10 @@ final class MemoryBench {
    * Starts a new instance on an empty state directory and times it until ready and until {@code query}
    * answers {@code expected}; printed, and returned for the table. The instance stops afterwards.
    */
-  private static Restore restore(String name, Path dir, Map<String, String> env, String query, String expected, PrintStream out)
-      throws Exception {
+  private static Restore restore(String name, Path dir, List<String> jvmOptions, Map<String, String> env, String query,
+      String expected, PrintStream out) throws Exception {
     long started = System.nanoTime();
-    try (BeaconInstance restored = BeaconInstance.start(name, dir, EmbeddedKafkaBroker.freePort(), HEAP, List.of(), env,
+    try (BeaconInstance restored = BeaconInstance.start(name, dir, EmbeddedKafkaBroker.freePort(), HEAP, jvmOptions, env,
         Duration.ofMinutes(60))) {
       double ready = secondsSince(started);
       BeaconClient beacon = new BeaconClient(restored.url());
