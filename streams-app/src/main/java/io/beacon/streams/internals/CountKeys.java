@@ -3,6 +3,7 @@ package io.beacon.streams.internals;
 import io.beacon.streams.Resolution;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -34,6 +35,13 @@ public final class CountKeys {
         .put(adv)
         .put(resolution.code())
         .putLong(bucketStart);
+  }
+
+  /** The key of the bucket a key made by {@link #product} is in: the one {@link #bucket} makes. */
+  public static Bytes bucketOf(Bytes productKey) {
+    byte[] bytes = productKey.get();
+    int advLength = Short.toUnsignedInt(ByteBuffer.wrap(bytes).getShort());
+    return Bytes.wrap(Arrays.copyOf(bytes, 2 + advLength + 1 + Long.BYTES));
   }
 
   /** The bucket start of a key made by {@link #product} or {@link #bucket}. */

@@ -82,6 +82,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private KeyValueStore<Bytes, Counts> advertiserCountStore;
   private HeldCounts productCounts;
   private HeldCounts advertiserCounts;
+  /** Buckets a product count of which, when not held, is known to be zero: no store read. */
+  private final BucketsStartedHere bucketsStartedHere = new BucketsStartedHere();
   private KeyValueStore<String, Long> countedAdvertisers;
   private KeyValueStore<String, Long> totals;
   /*
@@ -124,7 +126,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       budget.join();
       inBudget = true;
     }
-    productCounts = new HeldCounts(productCountStore, budget::heldCountsPerTask);
+    bucketsStartedHere.clear();
+    productCounts = new HeldCounts(productCountStore, budget::heldCountsPerTask, bucketsStartedHere::productLetGo);
     advertiserCounts = new HeldCounts(advertiserCountStore, budget::heldCountsPerTask);
     fillSeenIdFilters();
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flushCounts);
@@ -241,8 +244,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     String advertiserId = event.getAdvertiserId();
     for (Resolution resolution : Resolution.values()) {
       long bucket = resolution.bucketStart(eventTime);
-      productCounts.add(CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event.getType());
-      advertiserCounts.add(CountKeys.bucket(advertiserId, resolution, bucket), event.getType());
+      Bytes bucketKey = CountKeys.bucket(advertiserId, resolution, bucket);
+      if (advertiserCounts.add(bucketKey, event.getType())) {
+        bucketsStartedHere.started(bucketKey);
+      }
+      productCounts.add(CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event.getType(),
+          bucketsStartedHere.allHeld(bucketKey));
     }
     // Stored at second precision, what the last-event gauge shows: one write per second per
     // advertiser instead of one per event.
@@ -312,6 +319,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     flushCounts();
     productCounts.clear();
     advertiserCounts.clear();
+    bucketsStartedHere.clear();
     List<String> idle = new ArrayList<>();
     try (KeyValueIterator<String, Long> all = countedAdvertisers.all()) {
       while (all.hasNext()) {

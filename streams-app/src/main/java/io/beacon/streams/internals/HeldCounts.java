@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -55,20 +56,40 @@ final class HeldCounts {
 
   private final KeyValueStore<Bytes, Counts> store;
   private final IntSupplier maxHeld;
+  private final Consumer<Bytes> letGo;
   private final LinkedHashMap<Bytes, Held> held = new LinkedHashMap<>(1024);
   private final List<Held> changed = new ArrayList<>();
 
-  HeldCounts(KeyValueStore<Bytes, Counts> store, IntSupplier maxHeld) {
+  /** {@code letGo} hears of every key {@link #flush()} stops holding (not of those {@link #clear()} forgets). */
+  HeldCounts(KeyValueStore<Bytes, Counts> store, IntSupplier maxHeld, Consumer<Bytes> letGo) {
     this.store = store;
     this.maxHeld = maxHeld;
+    this.letGo = letGo;
   }
 
-  /** Adds one event of {@code type} to the count under {@code key}. */
-  void add(Bytes key, EventType type) {
+  HeldCounts(KeyValueStore<Bytes, Counts> store, IntSupplier maxHeld) {
+    this(store, maxHeld, key -> {});
+  }
+
+  /**
+   * Adds one event of {@code type} to the count under {@code key}. True when the count was not
+   * held and the store had none: it starts here.
+   */
+  boolean add(Bytes key, EventType type) {
+    return add(key, type, false);
+  }
+
+  /**
+   * As {@link #add(Bytes, EventType)}, but when the caller knows the store has no count under
+   * {@code key} ({@code notInStore}), a count not held starts at zero without reading the store.
+   */
+  boolean add(Bytes key, EventType type, boolean notInStore) {
     Held entry = held.get(key);
+    boolean starts = false;
     if (entry == null) {
-      Counts stored = store.get(key);
-      entry = new Held(key, stored == null ? Counts.ZERO : stored);
+      Counts stored = notInStore ? null : store.get(key);
+      starts = stored == null;
+      entry = new Held(key, starts ? Counts.ZERO : stored);
       held.put(key, entry);
     }
     entry.add(type);
@@ -76,6 +97,7 @@ final class HeldCounts {
       entry.changed = true;
       changed.add(entry);
     }
+    return starts;
   }
 
   /** Writes the counts changed since the last flush to the store, then lets go of the longest held. */
@@ -92,8 +114,9 @@ final class HeldCounts {
     int keep = maxHeld.getAsInt();
     Iterator<Held> longestHeld = held.values().iterator();
     while (held.size() > keep) {
-      longestHeld.next();
+      Held entry = longestHeld.next();
       longestHeld.remove();
+      letGo.accept(entry.key);
     }
   }
 

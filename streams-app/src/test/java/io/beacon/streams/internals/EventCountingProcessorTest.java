@@ -78,7 +78,11 @@ class EventCountingProcessorTest {
     commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
     advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
         .setStatus(AdvertiserStatus.ACTIVE).setUpdatedAt(now).build(), now.toEpochMilli()));
-    processor = new EventCountingProcessor(config, "rejected", new ProcessingListener() {
+    processor = processor(budget);
+  }
+
+  private EventCountingProcessor processor(TaskMemoryBudget budget) {
+    EventCountingProcessor processor = new EventCountingProcessor(config, "rejected", new ProcessingListener() {
       @Override
       public void counted(String advertiserId, long sinceAcceptedMs) {
         heard.add("counted " + advertiserId);
@@ -95,6 +99,7 @@ class EventCountingProcessorTest {
       }
     }, budget);
     processor.init(context);
+    return processor;
   }
 
   @Test
@@ -199,6 +204,34 @@ class EventCountingProcessorTest {
     assertTrue(readsForNewIds < 20, "new ids are ruled out by the filters, but for rare false positives: " + readsForNewIds);
   }
 
+  @Test
+  void shouldNotReadProductCountsOfABucketTheStoreHadNoCountOf() {
+    long minute = Resolution.MINUTE.bucketStart(now.toEpochMilli());
+    Bytes productMinute = CountKeys.product("adv-1", Resolution.MINUTE, minute, "p-1");
+    // A product count without its bucket's count, which the processor never writes: it is not read.
+    countStores.get(0).put(productMinute, new Counts(100, 0, 0));
+
+    processor.process(view("e-1", now));
+    commitHook.flushCache();
+
+    assertEquals(new Counts(1, 0, 0), countStores.get(0).get(productMinute));
+  }
+
+  @Test
+  void shouldReadAProductCountAgainOnceTheHeldCountsLetGoOfIt() {
+    processor.close();
+    processor = processor(new TaskMemoryBudget(1, 1024 * 1024));
+    processor.process(view("e-1", now, "p-1"));
+    processor.process(view("e-2", now, "p-2"));
+    commitHook.flushCache(); // keeps one product count held: p-1's minute count is only in the store
+
+    processor.process(view("e-3", now, "p-1"));
+    commitHook.flushCache();
+
+    Bytes productMinute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
+    assertEquals(new Counts(2, 0, 0), countStores.get(0).get(productMinute));
+  }
+
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
@@ -206,8 +239,12 @@ class EventCountingProcessorTest {
   }
 
   private static Record<String, AdEvent> view(String id, Instant time) {
+    return view(id, time, "p-1");
+  }
+
+  private static Record<String, AdEvent> view(String id, Instant time, String product) {
     AdEvent event = AdEvent.newBuilder().setEventId(id).setType(EventType.VIEW).setEventTime(time)
-        .setAdvertiserId("adv-1").setProductId("p-1").build();
+        .setAdvertiserId("adv-1").setProductId(product).build();
     return new Record<>("adv-1", event, time.toEpochMilli());
   }
 }

@@ -1,10 +1,14 @@
 package io.beacon.streams.internals;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beacon.avro.EventType;
 import io.beacon.streams.Counts;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -51,6 +55,33 @@ class HeldCountsTest {
 
     assertEquals(new Counts(11, 0, 0), store.get(A));
     assertEquals(new Counts(2, 0, 0), store.get(B));
+  }
+
+  @Test
+  void shouldTellWhenACountStartsAndStartAtZeroWithoutReadingWhenTheStoreIsKnownToHaveNone() {
+    store.put(A, new Counts(5, 0, 0));
+    HeldCounts counts = new HeldCounts(store, () -> 10);
+
+    assertFalse(counts.add(A, EventType.VIEW), "read from the store");
+    assertTrue(counts.add(B, EventType.VIEW), "the store had none");
+    assertFalse(counts.add(B, EventType.VIEW), "held");
+    store.put(Bytes.wrap(new byte[] {3}), new Counts(7, 0, 0));
+    assertTrue(counts.add(Bytes.wrap(new byte[] {3}), EventType.VIEW, true), "not read");
+    counts.flush();
+
+    assertEquals(new Counts(1, 0, 0), store.get(Bytes.wrap(new byte[] {3})));
+  }
+
+  @Test
+  void shouldTellWhichCountsAFlushLetsGoOf() {
+    List<Bytes> letGo = new ArrayList<>();
+    HeldCounts counts = new HeldCounts(store, () -> 1, letGo::add);
+    counts.add(A, EventType.VIEW);
+    counts.add(B, EventType.VIEW);
+    counts.flush();
+    counts.clear();
+
+    assertEquals(List.of(A), letGo, "the longest held; not those cleared");
   }
 
   private static KeyValueStore<Bytes, Counts> countStore() {
