@@ -84,8 +84,8 @@ final class MemoryBench {
           new Figure(String.format(Locale.ROOT, "memory, RSS every %d s over %d min of %,d events/s (1 run)",
               sampleSeconds, loadMinutes, loadRate), underLoad.describe(), "—", "—", "RSS flat"),
           new Figure(String.format(Locale.ROOT, "restore: a new instance, empty state, same application id, "
-                  + "from changelogs of %,d records, %,.0f MiB (%d runs, one after another)", changelogs.records(), changelogs.bytes() / MIB,
-              restoreRuns),
+                  + "from changelogs of %,d records, %,.0f MiB (%s)", changelogs.records(), changelogs.bytes() / MIB,
+              restoreRuns == 1 ? "1 run" : restoreRuns + " runs, one after another"),
               String.format(Locale.ROOT, "ready in %s s, the same answer in %s s (a first start with no state: ready in %.0f s)",
                   Sample.of(restores, Restore::readySeconds).describe("%.0f"),
                   Sample.of(restores, Restore::sameAnswerSeconds).describe("%.0f"), emptyStartSeconds),
