@@ -7,16 +7,16 @@ import org.apache.kafka.common.utils.Bytes;
 /**
  * Buckets whose every product count in the store is also held: a product count of one of them
  * that is not held is zero, and its store read, which would miss, is skipped. Under live traffic
- * nearly every product's first event in a minute (and hour, and day) is such a read, and a miss
- * probes every memtable and SST file of the store; with 10M keys in state they took most of the
- * stream thread (BENCHMARKS.md, Memory and restore).
+ * nearly every product's first event in a minute is such a read, and a miss probes the memtables
+ * and SST files of the store: 16% of the stream thread with 10M keys in state (BENCHMARKS.md,
+ * Processing).
  *
  * <p>A bucket qualifies when its advertiser count was not held and the store had none: the
- * processor writes an advertiser's bucket count in the same flush as its products' counts, so the
+ * processor writes a bucket's advertiser count in the same flush as its products' counts, so the
  * store then holds no product count of that bucket either. It stops qualifying when the held
- * product counts let go of one of its products (that count is now only in the store). Expiry
- * deletes product counts before their bucket's, and a task starts afresh after a restore or
- * rollback, so both forget every bucket.
+ * product counts let go of one of its products (that count is now only in the store). Expiry,
+ * which deletes counts behind the held ones, and a task's start (after a restore or a rollback)
+ * forget every bucket.
  */
 final class BucketsStartedHere {
 

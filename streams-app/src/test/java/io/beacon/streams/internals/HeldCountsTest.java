@@ -20,6 +20,7 @@ class HeldCountsTest {
 
   private static final Bytes A = Bytes.wrap(new byte[] {1});
   private static final Bytes B = Bytes.wrap(new byte[] {2});
+  private static final Bytes C = Bytes.wrap(new byte[] {3});
 
   private final KeyValueStore<Bytes, Counts> store = countStore();
 
@@ -65,11 +66,11 @@ class HeldCountsTest {
     assertFalse(counts.add(A, EventType.VIEW), "read from the store");
     assertTrue(counts.add(B, EventType.VIEW), "the store had none");
     assertFalse(counts.add(B, EventType.VIEW), "held");
-    store.put(Bytes.wrap(new byte[] {3}), new Counts(7, 0, 0));
-    assertTrue(counts.add(Bytes.wrap(new byte[] {3}), EventType.VIEW, true), "not read");
+    store.put(C, new Counts(7, 0, 0));
+    assertTrue(counts.add(C, EventType.VIEW, true), "not read");
     counts.flush();
 
-    assertEquals(new Counts(1, 0, 0), store.get(Bytes.wrap(new byte[] {3})));
+    assertEquals(new Counts(1, 0, 0), store.get(C));
   }
 
   @Test
