@@ -38,10 +38,9 @@ public final class CountKeys {
   }
 
   /** The key of the bucket a key made by {@link #product} is in: the one {@link #bucket} makes. */
-  public static Bytes bucketOf(Bytes productKey) {
+  static Bytes bucketOf(Bytes productKey) {
     byte[] bytes = productKey.get();
-    int advLength = Short.toUnsignedInt(ByteBuffer.wrap(bytes).getShort());
-    return Bytes.wrap(Arrays.copyOf(bytes, 2 + advLength + 1 + Long.BYTES));
+    return Bytes.wrap(Arrays.copyOf(bytes, bucketKeyLength(bytes)));
   }
 
   /** The bucket start of a key made by {@link #product} or {@link #bucket}. */
@@ -54,8 +53,13 @@ public final class CountKeys {
   /** The product id of a key made by {@link #product}. */
   public static String productId(Bytes key) {
     byte[] bytes = key.get();
-    int advLength = Short.toUnsignedInt(ByteBuffer.wrap(bytes).getShort());
-    int offset = 2 + advLength + 1 + Long.BYTES;
+    int offset = bucketKeyLength(bytes);
     return new String(bytes, offset, bytes.length - offset, StandardCharsets.UTF_8);
+  }
+
+  /** The length of a bucket's key, which a product's key continues with the product id. */
+  private static int bucketKeyLength(byte[] key) {
+    int advLength = Short.toUnsignedInt(ByteBuffer.wrap(key).getShort());
+    return 2 + advLength + 1 + Long.BYTES;
   }
 }
