@@ -1,11 +1,9 @@
 package io.beacon.streams.internals;
 
-import io.beacon.streams.StoreNames;
 import java.util.Map;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
-import org.rocksdb.HashLinkedListMemTableConfig;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.WriteBufferManager;
@@ -16,6 +14,12 @@ import org.rocksdb.WriteBufferManager;
  * each segment of a window store) gets its own cache and memtables, and memory grows with the
  * number of partitions. Kafka Streams makes one instance of this class per store, hence the shared
  * state is static and created once.
+ *
+ * <p>Every store keeps RocksDB's default skip-list memtable, which iterates in key order: the dedup
+ * filters are filled by iterating the dedup store when a task starts, and after a restore or a
+ * standby's promotion its ids are still in memtables. A hash memtable (tried for the dedup
+ * segments' inserts) returns nothing from a total-order iteration, so the filters came up empty
+ * and ids counted before the task started were counted again.
  */
 public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
 
@@ -24,15 +28,6 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
   private static final double WRITE_BUFFER_RATIO = 0.5;
   /** Size of a memtable's whole-key Bloom filter, as a share of the memtable. */
   static final double MEMTABLE_BLOOM_RATIO = 0.05;
-  /**
-   * The "prefix" that chooses a dedup memtable's hash bucket, capped longer than any key (two ids of
-   * at most 128 characters, 3 bytes each at most in UTF-8, and the window store's 12 bytes): the
-   * whole key, so ids that share their first characters, as sequence numbers do, still spread.
-   */
-  static final int DEDUP_KEY_PREFIX_BYTES = 1024;
-  /** Hash buckets of a dedup memtable: 8 bytes each, so 512 KiB of a memtable's arena. */
-  static final int DEDUP_MEMTABLE_BUCKETS = 65_536;
-
   private static Cache cache;
   private static WriteBufferManager writeBufferManager;
 
@@ -64,15 +59,6 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     // the dedup lookups of a pixel-loaded instance were 37% of its stream thread (async-profiler,
     // BENCHMARKS.md, Collector). The filters cost about 10 bits a key in the block cache.
     options.setOptimizeFiltersForHits(false);
-    if (storeName.startsWith(StoreNames.EVENT_IDS + ".")) {
-      // A dedup segment takes one random key per event and is only read by point lookups. In a
-      // memtable's skip list that insert cost about 4 µs, a sixth of a pixel-loaded stream thread
-      // (async-profiler, BENCHMARKS.md): a hash table of short linked lists makes it a hash and a
-      // short walk. Reads are point lookups of whole keys, so hashing whole keys loses nothing.
-      options.useCappedPrefixExtractor(DEDUP_KEY_PREFIX_BYTES);
-      options.setMemTableConfig(new HashLinkedListMemTableConfig().setBucketCount(DEDUP_MEMTABLE_BUCKETS));
-      options.setAllowConcurrentMemtableWrite(false); // only skip lists take concurrent writes
-    }
     options.setTableFormatConfig(table);
   }
 

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -60,21 +61,21 @@ class EventCountingProcessorTest {
   @BeforeEach
   void setUp() {
     config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
-    context = new MockProcessorContext<>(BeaconTopology.streamsProperties(config));
+    context = new MockProcessorContext<>(BeaconTopology.streamsProperties(config), new TaskId(0, 0), stateDir.toFile());
     context.setCurrentSystemTimeMs(now.toEpochMilli());
     context.setCurrentStreamTimeMs(now.toEpochMilli());
     TimestampedKeyValueStore<String, Advertiser> advertisers = add(context, Stores.timestampedKeyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS), Serdes.String(), BeaconSerdes.advertiser()).withLoggingDisabled().build());
-    add(context, Stores.windowStoreBuilder(Stores.inMemoryWindowStore(StoreNames.EVENT_IDS, Duration.ofHours(4), Duration.ofHours(1), false),
+    add(context, Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.EVENT_IDS, config.dedupRetention(), config.dedupWindow(), false),
         Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     countStores = Stream.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)
-        .map(name -> add(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), new CountsSerde())
+        .map(name -> add(context, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), new CountsSerde())
             .withLoggingDisabled().build()))
         .toList();
     counted = add(context, Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+        Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     totals = add(context, Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+        Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
     advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
         .setStatus(AdvertiserStatus.ACTIVE).setUpdatedAt(now).build(), now.toEpochMilli()));
@@ -190,6 +191,18 @@ class EventCountingProcessorTest {
     processor.process(view("new", now));
 
     assertEquals(List.of("rejected adv-1 DUPLICATE", "rejected adv-1 DUPLICATE"), heard);
+  }
+
+  @Test
+  void shouldRejectAnIdCountedBeforeTheTaskStartedAgain() {
+    processor.process(view("e-1", now));
+    commitHook.flushCache();
+    processor.close();
+    processor.init(context);
+
+    processor.process(view("e-1", now));
+
+    assertEquals(List.of("counted adv-1", "rejected adv-1 DUPLICATE"), heard);
   }
 
   @Test
