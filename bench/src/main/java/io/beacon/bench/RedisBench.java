@@ -3,7 +3,7 @@ package io.beacon.bench;
 import io.beacon.loadgen.Planned;
 import io.beacon.loadgen.TrafficPlan;
 import io.beacon.streams.BeaconConfig;
-import io.beacon.streams.internals.EventCountingProcessor;
+import io.beacon.streams.counting.EventCountingProcessor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

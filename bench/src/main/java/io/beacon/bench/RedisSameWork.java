@@ -6,7 +6,7 @@ import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
 import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
-import io.beacon.streams.internals.EventCountingProcessor;
+import io.beacon.streams.counting.EventCountingProcessor;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;

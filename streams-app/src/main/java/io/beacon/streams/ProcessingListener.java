@@ -42,6 +42,14 @@ public interface ProcessingListener {
    */
   default void dedupStoreRead() {}
 
+  /**
+   * An event's dedup check found its bucket without a complete filter, and read the dedup store
+   * (as {@link #dedupStoreRead()} also tells): the filter was dropped for room, or when the task
+   * started its ids did not match the bucket's recorded count. Exact either way, but each such
+   * check costs RocksDB reads.
+   */
+  default void dedupCheckWithoutFilter() {}
+
   static byte[] acceptedAt(long epochMs) {
     return Long.toString(epochMs).getBytes(StandardCharsets.UTF_8);
   }

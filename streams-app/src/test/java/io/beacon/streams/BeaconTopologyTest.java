@@ -11,7 +11,7 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
 import io.beacon.avro.Product;
-import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.counting.CountKeys;
 import io.beacon.streams.query.Directory;
 import io.beacon.streams.query.QueryResult;
 import io.beacon.streams.query.RankedItem;
@@ -29,6 +29,7 @@ import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +75,22 @@ class BeaconTopologyTest {
     }
     Totals totals = found(t.queries.localTotals());
     assertEquals(7, totals.accepted());
+  }
+
+  /**
+   * Invariant 7 of the counting package, on a real StreamTask (the driver's): Kafka Streams runs
+   * the commit hook before every commit, so what the processor held is in the stores and their
+   * changelogs when the input offset commits, with no flush check (wall-clock punctuation) run.
+   */
+  @Test
+  void shouldWriteWhatTheProcessorHoldsAtEveryCommitOfItsTask() {
+    AdEvent event = t.event("adv-1", "p-1", EventType.CLICK, now);
+    t.send(event);
+
+    assertEquals(new Counts(0, 0, 1), productCounts("adv-1", Resolution.MINUTE, now, "p-1"));
+    WindowStore<String, Long> ids = t.driver.getWindowStore(StoreNames.EVENT_IDS);
+    long window = t.config.dedupWindow().toMillis();
+    assertEquals(now.toEpochMilli(), ids.fetch("adv-1\n" + event.getEventId(), Math.floorDiv(now.toEpochMilli(), window) * window));
   }
 
   @Test

@@ -36,6 +36,7 @@ final class ProcessingMetrics implements ProcessingListener {
   private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
   private final Timer freshness;
   private final Counter dedupStoreReads;
+  private final Counter dedupChecksWithoutFilter;
 
   ProcessingMetrics(MeterRegistry registry) {
     counted = processed(registry, "counted", "none");
@@ -49,6 +50,10 @@ final class ProcessingMetrics implements ProcessingListener {
     dedupStoreReads = Counter.builder("beacon.dedup.store.reads")
         .description("Dedup checks that read the dedup store: the id was a duplicate, a false positive of its"
             + " bucket's Bloom filter, or past the filters' bound (beacon.dedup-filter-bytes)")
+        .register(registry);
+    dedupChecksWithoutFilter = Counter.builder("beacon.dedup.unfiltered.checks")
+        .description("Dedup checks of a bucket without a complete Bloom filter, which read the dedup store: the filter"
+            + " was dropped for room, or its stored ids did not match the bucket's recorded count when the task started")
         .register(registry);
   }
 
@@ -76,5 +81,10 @@ final class ProcessingMetrics implements ProcessingListener {
   @Override
   public void dedupStoreRead() {
     dedupStoreReads.increment();
+  }
+
+  @Override
+  public void dedupCheckWithoutFilter() {
+    dedupChecksWithoutFilter.increment();
   }
 }

@@ -4,7 +4,7 @@ import io.beacon.avro.Advertiser;
 import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import io.beacon.streams.Resolution;
-import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.counting.CountKeys;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;

@@ -2,7 +2,7 @@ package io.beacon.streams.query;
 
 import io.beacon.streams.Counts;
 import io.beacon.streams.Resolution;
-import io.beacon.streams.internals.CountKeys;
+import io.beacon.streams.counting.CountKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,7 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,19 +17,24 @@ import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
+import io.beacon.streams.internals.CountsSerde;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -41,7 +47,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The processor on its own, where a test can do what Kafka Streams does to a task whose transaction aborted. */
+/**
+ * The processor on its own, on persistent stores with the production RocksDB configuration, where a
+ * test can do what Kafka Streams does to a task: flush before a commit, roll back, close and
+ * initialise again. Each invariant of the package documentation has its test here.
+ */
 class EventCountingProcessorTest {
 
   @TempDir Path stateDir;
@@ -49,11 +59,15 @@ class EventCountingProcessorTest {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
   private final List<String> heard = new ArrayList<>();
   private int dedupStoreReads;
+  private int dedupChecksWithoutFilter;
+  /** Writes to the stores, in order: "store-name put|putAll|delete". */
+  private final List<String> writes = new ArrayList<>();
   private BeaconConfig config;
   private MockProcessorContext<String, AdEvent> context;
   private List<KeyValueStore<Bytes, Counts>> countStores;
   private KeyValueStore<String, Long> counted;
   private KeyValueStore<String, Long> totals;
+  private WindowStore<String, Long> eventIds;
   private CommitHook commitHook;
   private EventCountingProcessor processor;
   private final TaskMemoryBudget budget = new TaskMemoryBudget(TaskMemoryBudget.DEFAULT_HELD_COUNTS, 1024 * 1024);
@@ -66,15 +80,16 @@ class EventCountingProcessorTest {
     context.setCurrentStreamTimeMs(now.toEpochMilli());
     TimestampedKeyValueStore<String, Advertiser> advertisers = add(context, Stores.timestampedKeyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.ADVERTISERS), Serdes.String(), BeaconSerdes.advertiser()).withLoggingDisabled().build());
-    add(context, Stores.windowStoreBuilder(Stores.persistentWindowStore(StoreNames.EVENT_IDS, config.dedupRetention(), config.dedupWindow(), false),
-        Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    // The stores of the topology, persistent, with the production RocksDB configuration (BeaconTopology.streamsProperties).
+    eventIds = recorded(WindowStore.class, Stores.windowStoreBuilder(Stores.persistentWindowStore(
+        StoreNames.EVENT_IDS, config.dedupRetention(), config.dedupWindow(), false), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     countStores = Stream.of(StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS)
-        .map(name -> add(context, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), new CountsSerde())
-            .withLoggingDisabled().build()))
+        .map(name -> (KeyValueStore<Bytes, Counts>) recorded(KeyValueStore.class, Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.Bytes(), new CountsSerde()).withLoggingDisabled().build()))
         .toList();
-    counted = add(context, Stores.keyValueStoreBuilder(
+    counted = recorded(KeyValueStore.class, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
-    totals = add(context, Stores.keyValueStoreBuilder(
+    totals = recorded(KeyValueStore.class, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
     advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
@@ -97,6 +112,11 @@ class EventCountingProcessorTest {
       @Override
       public void dedupStoreRead() {
         dedupStoreReads++;
+      }
+
+      @Override
+      public void dedupCheckWithoutFilter() {
+        dedupChecksWithoutFilter++;
       }
     }, budget);
     processor.init(context);
@@ -137,6 +157,7 @@ class EventCountingProcessorTest {
     assertEquals(EventCountingProcessor.FEW_EVENTS + 2, heard.size());
   }
 
+  /** Invariant 3, under exactly_once_v2: an aborted transaction rolls the stores back and revives the task. */
   @Test
   void shouldCountFromTheRolledBackStoresWhenATaskIsInitialisedAgain() {
     processor.process(view("e-1", now));
@@ -147,52 +168,27 @@ class EventCountingProcessorTest {
 
     // The transaction aborts before its commit: the stores go back to what was committed (nothing
     // here), and Kafka Streams closes the processor and initialises the same instance again. The
-    // counts and totals the processor held for e-3 were never written; they must not be written
-    // later either.
-    totals.delete(EventCountingProcessor.ACCEPTED);
-    totals.delete(EventCountingProcessor.totalKeyFor(RejectReason.DUPLICATE));
-    counted.delete("adv-1");
-    for (KeyValueStore<Bytes, Counts> store : countStores) {
-      List<Bytes> keys = new ArrayList<>();
-      try (KeyValueIterator<Bytes, Counts> all = store.all()) {
-        all.forEachRemaining(entry -> keys.add(entry.key));
-      }
-      keys.forEach(store::delete);
-    }
+    // counts, totals and ids the processor held for e-3 were never written; they must not be
+    // written later either.
+    rollBackEverything();
     processor.close();
     processor.init(context);
     assertEquals(TaskMemoryBudget.DEFAULT_HELD_COUNTS, budget.heldCountsPerTask(), "still one task of the budget");
     processor.process(view("e-2", now));
+    processor.process(view("e-1", now)); // rolled back with its count: it counts now
     commitHook.flushCache(); // what Kafka Streams does before the commit
 
-    assertEquals(1L, totals.get(EventCountingProcessor.ACCEPTED));
+    assertEquals(2L, totals.get(EventCountingProcessor.ACCEPTED));
     assertNull(totals.get(EventCountingProcessor.totalKeyFor(RejectReason.DUPLICATE)));
     assertEquals(now.toEpochMilli(), counted.get("adv-1"));
-    Bytes minute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
-    assertEquals(new Counts(1, 0, 0), countStores.get(0).get(minute));
+    assertEquals(new Counts(2, 0, 0), countStores.get(0).get(productMinute("p-1")));
     Bytes day = CountKeys.bucket("adv-1", Resolution.DAY, Resolution.DAY.bucketStart(now.toEpochMilli()));
-    assertEquals(new Counts(1, 0, 0), countStores.get(1).get(day));
-    assertEquals(List.of("rejected adv-1 DUPLICATE", "counted adv-1", "counted adv-1"), heard,
+    assertEquals(new Counts(2, 0, 0), countStores.get(1).get(day));
+    assertEquals(List.of("rejected adv-1 DUPLICATE", "counted adv-1", "counted adv-1", "counted adv-1"), heard,
         "e-1 (written by a flush between commits) and e-3 (held) were rolled back; e-3's count never became visible");
   }
 
-  @Test
-  void shouldFindIdsTheDedupStoreHeldWhenTheTaskStarted() {
-    // As Kafka Streams leaves a task's store after restoring it from the changelog.
-    WindowStore<String, Long> eventIds = context.getStateStore(StoreNames.EVENT_IDS);
-    long bucket = now.toEpochMilli() / config.dedupWindow().toMillis() * config.dedupWindow().toMillis();
-    eventIds.put("adv-1\nrestored", now.toEpochMilli(), bucket);
-    eventIds.put("adv-1\nrestored-earlier", bucket - 1, bucket - config.dedupWindow().toMillis());
-    processor.close();
-    processor.init(context);
-
-    processor.process(view("restored", now));
-    processor.process(view("restored-earlier", Instant.ofEpochMilli(bucket)));
-    processor.process(view("new", now));
-
-    assertEquals(List.of("rejected adv-1 DUPLICATE", "rejected adv-1 DUPLICATE"), heard);
-  }
-
+  /** Invariant 1: ids restored into the store's memtables are in the filters once the task starts. */
   @Test
   void shouldRejectAnIdCountedBeforeTheTaskStartedAgain() {
     processor.process(view("e-1", now));
@@ -201,8 +197,127 @@ class EventCountingProcessorTest {
     processor.init(context);
 
     processor.process(view("e-1", now));
+    processor.process(view("e-2", now));
 
     assertEquals(List.of("counted adv-1", "rejected adv-1 DUPLICATE"), heard);
+    assertEquals(0, dedupChecksWithoutFilter, "every bucket's filter was shown complete");
+    assertEquals(1, dedupStoreReads, "only the duplicate read the store");
+  }
+
+  /** Invariant 1: a bucket whose stored ids do not match its recorded count reads the store for every id. */
+  @Test
+  void shouldReadTheStoreForEveryIdOfABucketWhoseStoredIdsDoNotMatchItsRecordedCount() {
+    // As the store of an older version, which recorded no counts, or a store that lost records.
+    long window = config.dedupWindow().toMillis();
+    long bucket = Math.floorDiv(now.toEpochMilli(), window) * window;
+    eventIds.put("adv-1\nrestored", now.toEpochMilli(), bucket);
+    eventIds.put("adv-1\nrestored-earlier", bucket - 1, bucket - window);
+    totals.put(DedupIndex.BUCKET_SIZE_PREFIX + bucket, 2L);
+    processor.close();
+    processor.init(context);
+
+    processor.process(view("restored", now));
+    processor.process(view("restored-earlier", Instant.ofEpochMilli(bucket)));
+    processor.process(view("new", now));
+
+    assertEquals(List.of("rejected adv-1 DUPLICATE", "rejected adv-1 DUPLICATE"), heard);
+    assertEquals(5, dedupChecksWithoutFilter, "both buckets are distrusted: each check of either reads the store");
+  }
+
+  /** Invariant 1: a bucket recorded with ids that the store no longer finds is distrusted too. */
+  @Test
+  void shouldDistrustABucketWithARecordedCountAndNoIdsFound() {
+    long window = config.dedupWindow().toMillis();
+    totals.put(DedupIndex.BUCKET_SIZE_PREFIX + Math.floorDiv(now.toEpochMilli(), window) * window, 1L);
+    processor.close();
+    processor.init(context);
+
+    processor.process(view("e-1", now));
+
+    assertEquals(1, dedupChecksWithoutFilter);
+  }
+
+  /**
+   * Invariants 2 and 6: a flush writes product counts, then advertiser counts, then totals, then
+   * the ids and their buckets' sizes; nothing before it.
+   */
+  @Test
+  void shouldWriteIdsOnlyAfterTheCountsTheyGuard() {
+    writes.clear();
+    processor.process(view("e-1", now));
+    processor.process(view("e-2", now, "p-2"));
+    assertEquals(List.of("counted-advertisers put"), writes, "only the latest event time, at second precision, before a flush");
+    writes.clear();
+
+    commitHook.flushCache();
+
+    assertEquals(List.of("product-counts putAll", "advertiser-counts putAll", "event-totals putAll", "event-ids put",
+        "event-ids put", "event-totals putAll"), writes);
+  }
+
+  /**
+   * Invariant 2 under at_least_once: Kafka Streams flushes before a dirty close but commits no
+   * offsets, keeps the local stores and replays the input from the last commit.
+   */
+  @Test
+  void shouldCountEachEventOnceWhenADirtyCloseUnderAtLeastOnceReplaysIt() {
+    processor.process(view("e-1", now));
+    processor.process(view("e-2", now));
+    commitHook.flushCache();
+    processor.close();
+    processor.init(context);
+
+    processor.process(view("e-1", now));
+    processor.process(view("e-2", now));
+    processor.process(view("e-3", now));
+    commitHook.flushCache();
+
+    assertEquals(new Counts(3, 0, 0), countStores.get(0).get(productMinute("p-1")));
+    assertEquals(3L, totals.get(EventCountingProcessor.ACCEPTED));
+  }
+
+  /** Invariant 2 under at_least_once: a crash before the flush leaves neither the counts nor the ids. */
+  @Test
+  void shouldCountAnEventWhoseTaskStoppedBeforeItsCountsWereWrittenWhenItIsReplayed() {
+    processor.process(view("e-1", now));
+    processor.close(); // no flush: the process died
+    processor.init(context);
+
+    processor.process(view("e-1", now));
+    commitHook.flushCache();
+
+    assertEquals(new Counts(1, 0, 0), countStores.get(0).get(productMinute("p-1")));
+  }
+
+  /** Invariant 4: Kafka Streams keeps a task's punctuations across a revive or a resume, which init again. */
+  @Test
+  void shouldKeepOneScheduleOfEachPunctuationWhateverTheInits() {
+    for (int revive = 0; revive < 3; revive++) {
+      processor.close();
+      processor.init(context);
+    }
+
+    List<String> live = context.scheduledPunctuators().stream().filter(p -> !p.cancelled())
+        .map(p -> p.getType() + " " + p.getInterval()).sorted().toList();
+    assertEquals(List.of("STREAM_TIME " + EventCountingProcessor.EXPIRY_INTERVAL,
+        "WALL_CLOCK_TIME " + EventCountingProcessor.FEW_EVENTS_FLUSH_INTERVAL), live);
+  }
+
+  /** Invariant 8: an empty dedup store gets a segment, in which Kafka Streams keeps its changelog offset. */
+  @Test
+  void shouldGiveAnEmptyDedupStoreASegment() {
+    try (KeyValueIterator<Windowed<String>, Long> all = eventIds.all()) {
+      assertEquals(DedupIndex.SEGMENT_KEEPER, all.next().key.key());
+      assertFalse(all.hasNext());
+    }
+    processor.process(view("e-1", now));
+    commitHook.flushCache();
+    processor.close();
+    processor.init(context);
+    try (KeyValueIterator<Windowed<String>, Long> all = eventIds.all()) {
+      assertEquals(DedupIndex.key("adv-1", "e-1"), all.next().key.key(), "the first id's segment expired the keeper's");
+      assertFalse(all.hasNext());
+    }
   }
 
   @Test
@@ -210,11 +325,22 @@ class EventCountingProcessorTest {
     for (int i = 0; i < 1000; i++) {
       processor.process(view("e-" + i, now));
     }
+    commitHook.flushCache();
     int readsForNewIds = dedupStoreReads;
     processor.process(view("e-7", now));
 
     assertEquals(readsForNewIds + 1, dedupStoreReads, "a duplicate's check reads the store, and the listener hears of it");
     assertTrue(readsForNewIds < 20, "new ids are ruled out by the filters, but for rare false positives: " + readsForNewIds);
+    assertEquals(0, dedupChecksWithoutFilter);
+  }
+
+  @Test
+  void shouldFindADuplicateOfAnIdNotWrittenYetWithoutReadingTheStore() {
+    processor.process(view("e-1", now));
+    processor.process(view("e-1", now));
+
+    assertEquals(List.of("rejected adv-1 DUPLICATE"), heard);
+    assertEquals(0, dedupStoreReads);
   }
 
   @Test
@@ -241,14 +367,55 @@ class EventCountingProcessorTest {
     processor.process(view("e-3", now, "p-1"));
     commitHook.flushCache();
 
-    Bytes productMinute = CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), "p-1");
-    assertEquals(new Counts(2, 0, 0), countStores.get(0).get(productMinute));
+    assertEquals(new Counts(2, 0, 0), countStores.get(0).get(productMinute("p-1")));
   }
 
   private static <S extends StateStore> S add(MockProcessorContext<String, AdEvent> context, S store) {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     return store;
+  }
+
+  /** The store, initialised and added to the context behind a proxy that records its writes in {@link #writes}. */
+  @SuppressWarnings("unchecked")
+  private <S extends StateStore> S recorded(Class<S> type, S store) {
+    store.init(context.getStateStoreContext(), store);
+    S recording = (S) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+      if (Set.of("put", "putAll", "delete").contains(method.getName())) {
+        writes.add(store.name() + " " + method.getName());
+      }
+      try {
+        return method.invoke(store, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+    context.addStateStore(recording);
+    return recording;
+  }
+
+  /** What Kafka Streams' rollback of an aborted transaction does when nothing was committed: every store empty. */
+  private void rollBackEverything() {
+    for (KeyValueStore<?, ?> store : List.of(countStores.get(0), countStores.get(1), counted, totals)) {
+      deleteAll(store);
+    }
+    List<Windowed<String>> ids = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, Long> all = eventIds.all()) {
+      all.forEachRemaining(id -> ids.add(id.key));
+    }
+    ids.forEach(id -> eventIds.put(id.key(), null, id.window().start()));
+  }
+
+  private static <K> void deleteAll(KeyValueStore<K, ?> store) {
+    List<K> keys = new ArrayList<>();
+    try (KeyValueIterator<K, ?> all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    keys.forEach(store::delete);
+  }
+
+  private Bytes productMinute(String product) {
+    return CountKeys.product("adv-1", Resolution.MINUTE, Resolution.MINUTE.bucketStart(now.toEpochMilli()), product);
   }
 
   private static Record<String, AdEvent> view(String id, Instant time) {

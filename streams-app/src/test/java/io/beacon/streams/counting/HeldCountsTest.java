@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beacon.avro.EventType;
 import io.beacon.streams.Counts;
+import io.beacon.streams.internals.CountsSerde;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;

@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import java.util.Map;
 import org.apache.kafka.streams.processor.StateStore;

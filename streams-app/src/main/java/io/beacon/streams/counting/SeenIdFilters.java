@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * dedup check reads RocksDB only for an id the filter of its bucket may hold: nearly every event is
  * new, and its two or three RocksDB lookups were a sixth of the stream thread (BENCHMARKS.md,
  * Processing). They must hold every id of the store's buckets: the processor fills them from the
- * store when its task starts and adds each id it stores.
+ * store when its task starts and adds each id it stores, and a bucket whose filter cannot be shown to
+ * hold them all is marked {@link #distrust distrusted}: it answers "maybe" for every id.
  *
  * <p>A bucket's filter is a chain: when its newest link is full, a link twice as large follows. A
  * new bucket's first link is sized for as many ids as the newest bucket held, so steady traffic
@@ -35,7 +36,7 @@ final class SeenIdFilters {
     final List<BlockedBloomFilter> links = new ArrayList<>(4);
     long ids;
     long bytes;
-    /** Its filters were dropped for room: it may hold any id. */
+    /** Its filters were dropped for room, or never shown complete: it may hold any id. */
     boolean dropped;
     /** No room for a larger link; tried again once expiry frees some. */
     boolean atBound;
@@ -68,6 +69,26 @@ final class SeenIdFilters {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether the bucket's filter holds every id of the bucket, so that its "no" can be trusted. A
+   * bucket without a filter has no ids: {@link #mightContain} says no, and that is complete too.
+   */
+  boolean complete(long bucket) {
+    Chain chain = byBucket.get(bucket);
+    return chain == null || !chain.dropped;
+  }
+
+  /**
+   * From now on the bucket answers "maybe" for every id: its filter could not be shown to hold
+   * every id of the bucket. Frees its links.
+   */
+  void distrust(long bucket) {
+    Chain chain = byBucket.computeIfAbsent(bucket, b -> new Chain());
+    chain.links.clear();
+    chain.bytes = 0;
+    chain.dropped = true;
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 import io.beacon.avro.EventType;
 import io.beacon.streams.Counts;

@@ -1,4 +1,4 @@
-package io.beacon.streams.internals;
+package io.beacon.streams.counting;
 
 /**
  * A Bloom filter of 64-bit hashes whose bits for one hash all lie in one 512-bit block, a cache
