@@ -64,6 +64,7 @@ public class StreamsRunner implements AutoCloseable {
         metrics.bindTo(registry);
       }
     });
+    streams.setGlobalStateRestoreListener(new RestoreLog());
     StreamsStateMetrics.register(streams, registry);
     streams.setUncaughtExceptionHandler(e -> {
       // A failed thread is replaced; its tasks restart from the last commit, so nothing is lost
