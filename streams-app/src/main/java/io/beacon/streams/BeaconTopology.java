@@ -90,15 +90,15 @@ public final class BeaconTopology {
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(StoreNames.EVENT_IDS, config.dedupRetention(), config.dedupWindow(), false),
         Serdes.String(), Serdes.Long()));
-    // No record cache on the count and totals stores: the processor holds their values itself and
-    // writes them through the commit hook, which needs stores without one (CommitHook).
+    // No record cache on the stores the processor writes: it holds their values itself and writes
+    // them through the commit hook, which needs stores without one (CommitHook).
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.PRODUCT_COUNTS), Serdes.Bytes(), counts));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.ADVERTISER_COUNTS), Serdes.Bytes(), counts));
     builder.addStateStore(CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()));
   }

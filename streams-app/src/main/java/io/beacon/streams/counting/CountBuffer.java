@@ -17,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * What a task counts, held in memory between flushes: per event, a count per resolution for the
  * product and for the advertiser, the advertiser's latest event time, and the totals. Each value
  * is read from its store once, changed in memory, and written at {@link #flush()}: a count many
- * events change costs one store write and one changelog record.
+ * events change costs one store write and one changelog record. Nothing is written between
+ * flushes, so that the ids of the events counted, written after the flush, never get ahead of
+ * what they guard (package documentation, invariant 2).
  *
  * <p>Made anew at every task start, so it holds nothing the stores do not (package documentation,
  * invariant 3).
@@ -30,8 +32,9 @@ final class CountBuffer {
   private final BucketsStartedHere bucketsStartedHere = new BucketsStartedHere();
   private final KeyValueStore<String, Long> countedAdvertisers;
   private final KeyValueStore<String, Long> totals;
-  /** The latest event time stored per advertiser, mirrored so the per-event path skips the read. */
+  /** The latest event time per advertiser, read once from the store and held like the counts. */
   private final Map<String, Long> latestEventTimes = new HashMap<>();
+  private final Set<String> changedAdvertisers = new HashSet<>();
   private final Map<String, Long> heldTotals = new HashMap<>();
   private final Set<String> changedTotals = new HashSet<>();
 
@@ -55,12 +58,12 @@ final class CountBuffer {
       productCounts.add(CountKeys.product(advertiserId, resolution, bucket, event.getProductId()), event.getType(),
           bucketsStartedHere.allHeld(bucketKey));
     }
-    // Stored at second precision, what the last-event gauge shows: one write per second per
-    // advertiser instead of one per event.
+    // Kept at second precision, what the last-event gauge shows: at most one write per second per
+    // advertiser.
     Long latest = latestEventTimes.computeIfAbsent(advertiserId, countedAdvertisers::get);
     if (latest == null || latest / 1000 < eventTime / 1000) {
       latestEventTimes.put(advertiserId, eventTime);
-      countedAdvertisers.put(advertiserId, eventTime);
+      changedAdvertisers.add(advertiserId);
     }
   }
 
@@ -79,11 +82,17 @@ final class CountBuffer {
   void flush() {
     productCounts.flush();
     advertiserCounts.flush();
-    if (!changedTotals.isEmpty()) {
-      List<KeyValue<String, Long>> writes = new ArrayList<>(changedTotals.size());
-      changedTotals.forEach(key -> writes.add(KeyValue.pair(key, heldTotals.get(key))));
-      changedTotals.clear();
-      totals.putAll(writes);
+    write(countedAdvertisers, changedAdvertisers, latestEventTimes);
+    write(totals, changedTotals, heldTotals);
+  }
+
+  /** Writes the changed keys' held values to the store in one batch. */
+  private static void write(KeyValueStore<String, Long> store, Set<String> changed, Map<String, Long> held) {
+    if (!changed.isEmpty()) {
+      List<KeyValue<String, Long>> writes = new ArrayList<>(changed.size());
+      changed.forEach(key -> writes.add(KeyValue.pair(key, held.get(key))));
+      changed.clear();
+      store.putAll(writes);
     }
   }
 

@@ -22,8 +22,10 @@
  *       {@code shouldReadTheStoreForEveryIdOfABucketWhoseStoredIdsDoNotMatchItsRecordedCount},
  *       {@code shouldDistrustABucketWithARecordedCountAndNoIdsFound}, {@code
  *       BoundedMemoryRocksDbConfigTest.everyStoreIteratesWhatItsMemtablesHoldInKeyOrder}.
- *   <li><b>An id is written no earlier than the counts it guards.</b> A flush writes the counts
- *       and totals, then the ids. Under exactly_once_v2 they commit together anyway; under
+ *   <li><b>An id is written no earlier than what it guards.</b> Nothing is written between
+ *       flushes; a flush writes the counts, the advertisers' latest event times and the totals,
+ *       then the ids (no store the processor writes has a record cache, which would delay a write
+ *       to Kafka Streams' next commit). Under exactly_once_v2 they commit together anyway; under
  *       at_least_once a crash then leaves an event counted without its id (it may count twice on
  *       replay) rather than its id without its count (it would be lost). Tests: {@code
  *       shouldWriteIdsOnlyAfterTheCountsTheyGuard}, {@code
