@@ -60,7 +60,8 @@ final class BeaconUnderTest implements AutoCloseable {
   void start() throws Exception {
     Map<String, Object> properties = new java.util.HashMap<>(Map.of(
         "kafka.bootstrap-servers", bootstrapServers,
-        "micronaut.server.port", -1,
+        // A fixed port, from which Beacon derives the address it shares with other instances.
+        "micronaut.server.port", io.beacon.kafka.embedded.EmbeddedKafkaBroker.freePort(),
         "beacon.state-dir", stateDir.toString(),
         "beacon.application-id", applicationId,
         "beacon.partitions", 3));

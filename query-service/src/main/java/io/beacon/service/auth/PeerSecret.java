@@ -1,6 +1,7 @@
 package io.beacon.service.auth;
 
 import io.beacon.service.config.ClusterSettings;
+import io.beacon.service.config.InstanceAddress;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.exceptions.ConfigurationException;
 import io.micronaut.http.HttpRequest;
@@ -19,10 +20,12 @@ public final class PeerSecret {
 
   private final byte[] secret;
 
-  PeerSecret(ClusterSettings cluster, ApiKeys keys) {
+  PeerSecret(ClusterSettings cluster, InstanceAddress address, ApiKeys keys) {
     String value = cluster.peerSecret();
     if (value == null || value.isBlank()) {
-      if (keys.enabled() && cluster.self().isPresent()) {
+      // Set explicitly, the address says several instances are meant; otherwise a query that needs
+      // another instance is answered 503, naming this setting (Peers.forwardingProblem).
+      if (keys.enabled() && address.configured()) {
         throw new ConfigurationException("BEACON_PEER_SECRET is required when BEACON_APPLICATION_SERVER and "
             + "BEACON_AUTH_KEYS_FILE are set: instances authenticate forwarded queries with it");
       }

@@ -13,14 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 
 /**
- * The totals behind {@code GET /v1/stats}. Each instance counts the partitions it owns; with
- * several instances the totals of every instance are fetched and added, and an instance that does
- * not answer is named in {@code missing_instances} rather than silently left out.
+ * The totals behind {@code GET /v1/stats}. Each instance counts the partitions it owns; the totals
+ * of every instance in the group are fetched and added, and an instance that does not answer is
+ * named in {@code missing_instances} rather than silently left out. {@code instances} counts the
+ * group as Kafka Streams' metadata knows it, whether or not each answered.
  */
 @Singleton
 class GlobalStats {
@@ -52,12 +55,14 @@ class GlobalStats {
     List<Responses.LocalTotals> shares = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     shares.add(local());
-    if (peers.clustered()) {
-      for (StreamsMetadata instance : runner.streams().metadataForAllStreamsClients()) {
-        String address = instance.hostInfo().host() + ":" + instance.hostInfo().port();
-        if (!address.equals(peers.self())) {
-          fetch(address).ifPresentOrElse(shares::add, () -> missing.add(address));
-        }
+    Set<String> group = new TreeSet<>();
+    group.add(peers.self());
+    for (StreamsMetadata instance : runner.streams().metadataForAllStreamsClients()) {
+      group.add(instance.hostInfo().host() + ":" + instance.hostInfo().port());
+    }
+    for (String address : group) {
+      if (!address.equals(peers.self())) {
+        fetch(address).ifPresentOrElse(shares::add, () -> missing.add(address));
       }
     }
     long accepted = 0;
@@ -69,7 +74,7 @@ class GlobalStats {
       share.rejected().forEach((reason, count) -> rejected.merge(reason, count, Long::sum));
     }
     long active = QueryProblems.answer(queries.activeAdvertisers());
-    return new Responses.GlobalStats(new Responses.Events(accepted, rejected), active, shares.size(),
+    return new Responses.GlobalStats(new Responses.Events(accepted, rejected), active, group.size(),
         runner.streams().state().name(), lag, missing);
   }
 

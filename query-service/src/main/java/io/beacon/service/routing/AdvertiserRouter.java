@@ -57,18 +57,18 @@ public final class AdvertiserRouter {
   /**
    * The same answer as {@link #answer}, without holding a thread while it comes: on the calling
    * thread (Netty's event loop) when the answer is local and needs no waiting, which is every query
-   * a single instance or the owner of the advertiser gets; from the owner's answer, asked without
+   * the owner of the advertiser gets, a single instance included; from the owner's answer, asked without
    * blocking, when another instance owns it. Standbys, retries and waiting for a copy to become
    * ready run {@link #answer} on {@code blocking}. The thread switches of a blocking executor cost
    * more than the query itself (BENCHMARKS.md).
    */
   public <T> CompletableFuture<HttpResponse<?>> answerAsync(HttpRequest<?> request, String advertiserId,
       Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
-    if (!peers.clustered() || peers.forwardedMode(request).isPresent()) {
+    if (peers.forwardedMode(request).isPresent()) {
       return CompletableFuture.completedFuture(answer(request, advertiserId, query, body));
     }
     Optional<Placement> placement = source.placement(advertiserId);
-    if (placement.isEmpty()) {
+    if (placement.isEmpty() || !placement.get().activeHasAddress() || peers.forwardingProblem().isPresent()) {
       return onBlocking(() -> answer(request, advertiserId, query, body));
     }
     String owner = placement.get().active();
@@ -107,9 +107,6 @@ public final class AdvertiserRouter {
    */
   public <T> HttpResponse<?> answer(HttpRequest<?> request, String advertiserId,
       Function<BeaconQueries, QueryResult<T>> query, BiFunction<T, Long, Object> body) {
-    if (!peers.clustered()) {
-      return respond(body.apply(QueryProblems.answer(query.apply(active)), 0L), 0, false);
-    }
     Optional<String> forwarded = peers.forwardedMode(request);
     if (forwarded.isPresent()) {
       // Asked by a peer: answer here or say why not; the peer does the retrying.
@@ -137,13 +134,22 @@ public final class AdvertiserRouter {
               return local.get();
             }
             why = result instanceof QueryResult.NotReady<T> notReady ? notReady.reason() : why;
+          } else if (host.equals(Placement.NO_ADDRESS)) {
+            why = "no instance with an address holds its partition: it is moving, or the instance that holds it has no"
+                + " address (set BEACON_APPLICATION_SERVER, or a fixed HTTP port, on every instance)";
+          } else if (peers.forwardingProblem().isPresent()) {
+            // A setting is missing, not an instance: a standby here would answer stale for good.
+            metrics.counter("beacon.query.unanswered").increment();
+            throw ProblemException.unavailable("advertiser " + advertiserId + "'s state is on instance " + host + ": "
+                + peers.forwardingProblem().get(), QueryProblems.RETRY_AFTER_SECONDS);
           } else {
             Optional<MutableHttpResponse<byte[]>> answer = peers.forward(host, request, standby ? "standby" : "active").join();
             Optional<HttpResponse<?>> usable = usable(answer, standby ? "standby" : "active");
             if (usable.isPresent()) {
               return usable.get();
             }
-            why = "instance " + host + (answer.isPresent() ? " answered " + answer.get().code() : " did not answer");
+            why = "instance " + host + (answer.isPresent() ? " answered " + answer.get().code()
+                : " did not answer (is BEACON_APPLICATION_SERVER there an address this instance can reach?)");
           }
         }
       }

@@ -1,7 +1,8 @@
 package io.beacon.service.routing;
 
+import io.beacon.service.auth.ApiKeys;
 import io.beacon.service.auth.PeerSecret;
-import io.beacon.service.config.ClusterSettings;
+import io.beacon.service.config.InstanceAddress;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
@@ -42,6 +43,7 @@ public final class Peers {
   private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
 
   private final String self;
+  private final boolean keysEnabled;
   private final PeerSecret secret;
   /**
    * Micronaut's client runs on the server's own event loops, so a forwarded query holds no thread
@@ -49,20 +51,27 @@ public final class Peers {
    */
   private final HttpClient http;
 
-  Peers(ClusterSettings cluster, PeerSecret secret, HttpClient http) {
-    this.self = cluster.self().map(h -> h.host() + ":" + h.port()).orElse(null);
+  Peers(InstanceAddress address, PeerSecret secret, ApiKeys keys, HttpClient http) {
+    this.self = address.toString();
     this.secret = secret;
+    this.keysEnabled = keys.enabled();
     this.http = http;
   }
 
-  /** Whether several instances share the work. */
-  public boolean clustered() {
-    return self != null;
+  /** This instance's {@code host:port}, as the others and Kafka Streams' metadata name it. */
+  public String self() {
+    return self;
   }
 
-  /** This instance's {@code host:port}, or "local" when it runs alone. */
-  public String self() {
-    return self == null ? "local" : self;
+  /**
+   * Why this instance cannot forward a query to another, or empty when it can: with API keys on, a
+   * peer believes a forwarded query only with the peer secret.
+   */
+  public Optional<String> forwardingProblem() {
+    return keysEnabled && !secret.configured()
+        ? Optional.of("forwarding a query to the instance that holds it needs BEACON_PEER_SECRET (beacon.cluster.peer-secret),"
+            + " the same on every instance, since API keys are on")
+        : Optional.empty();
   }
 
   /** The copy a peer asked this instance to answer from, when the request really comes from a peer. */

@@ -1,6 +1,6 @@
 package io.beacon.service.streams;
 
-import io.beacon.service.config.ClusterSettings;
+import io.beacon.service.config.InstanceAddress;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.Directory;
@@ -14,8 +14,8 @@ import java.time.Clock;
 public class QueriesFactory {
 
   @Singleton
-  KafkaStreamsStateSource stateSource(StreamsRunner runner, ClusterSettings cluster) {
-    return new KafkaStreamsStateSource(runner.streams(), cluster.self().orElse(null), runner::stateChanges);
+  KafkaStreamsStateSource stateSource(StreamsRunner runner, InstanceAddress address) {
+    return new KafkaStreamsStateSource(runner.streams(), address.hostInfo(), runner::stateChanges);
   }
 
   /** Searches the advertisers and catalog global tables, which every instance holds whole. */

@@ -2,6 +2,7 @@ package io.beacon.service.streams;
 
 import io.beacon.service.config.BeaconSettings;
 import io.beacon.service.config.ClusterSettings;
+import io.beacon.service.config.InstanceAddress;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,8 +37,8 @@ public class StreamsRunner implements AutoCloseable {
   private final AtomicBoolean metricsBound = new AtomicBoolean();
   private final AtomicLong stateChanges = new AtomicLong();
 
-  StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, MeterRegistry registry,
-      ProcessingMetrics processingMetrics) {
+  StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, InstanceAddress address,
+      MeterRegistry registry, ProcessingMetrics processingMetrics) {
     if (settings.streamThreads() < 1) {
       throw new ConfigurationException("beacon.stream-threads must be at least 1, was " + settings.streamThreads()
           + " (BEACON_STREAM_THREADS)");
@@ -48,11 +49,9 @@ public class StreamsRunner implements AutoCloseable {
     if (settings.sessionTimeout() != null) {
       props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) settings.sessionTimeout().toMillis());
     }
-    cluster.self().ifPresent(self -> {
-      // Other instances find this one's partitions, and forward queries here, by this address.
-      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-      props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cluster.standbyReplicas());
-    });
+    // Other instances find this one's partitions, and forward queries here, by this address.
+    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, address.toString());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, cluster.standbyReplicas());
     streams = new KafkaStreams(BeaconTopology.build(config, processingMetrics), props);
     metrics = new KafkaStreamsMetrics(streams);
     streams.setStateListener((to, from) -> {
@@ -73,8 +72,9 @@ public class StreamsRunner implements AutoCloseable {
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    LOG.info("Kafka Streams application {} started against {} ({}, state in {})",
-        config.applicationId(), config.bootstrapServers(), config.processingGuarantee(), config.stateDir());
+    LOG.info("Kafka Streams application {} started against {} ({}, state in {}); other instances reach this one at {}{}",
+        config.applicationId(), config.bootstrapServers(), config.processingGuarantee(), config.stateDir(), address,
+        address.configured() ? "" : " (this machine's name and the HTTP port; set BEACON_APPLICATION_SERVER if they cannot)");
   }
 
   public KafkaStreams streams() {

@@ -6,15 +6,12 @@ import io.beacon.streams.Counts;
 import io.beacon.streams.StoreNames;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.LagInfo;
@@ -35,7 +32,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class KafkaStreamsStateSource implements AdvertiserState.Source {
 
   private final KafkaStreams streams;
-  /** This instance's {@code application.server}, or null when it runs alone. */
+  /** This instance's {@code application.server}. */
   private final HostInfo self;
   private final boolean staleAllowed;
   private final LongSupplier stateChanges;
@@ -43,12 +40,8 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   private final StateScopedCache<String, Placement> placements;
   /** This view's stores, by name and partition: the active view and the any-copy view keep their own. */
   private final StateScopedCache<PartitionStore, ReadOnlyKeyValueStore<?, ?>> stores;
-  /** Alone: advertiser id to the local partition holding its rows; see {@link #partitionAlone}. */
-  private final Map<String, Integer> partitionsAlone = new ConcurrentHashMap<>();
 
   private static final long LAG_REFRESH_NANOS = 1_000_000_000L;
-  /** Advertisers whose partition is remembered before all are forgotten: bounds the heap. */
-  private static final int MAX_REMEMBERED_PARTITIONS = 1_000_000;
   private static final int MAX_REMEMBERED_PLACEMENTS = 100_000;
   /** More than the stores of every partition of a topic can have. */
   private static final int MAX_REMEMBERED_STORES = 10_000;
@@ -138,11 +131,6 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     if (streams.state() != KafkaStreams.State.RUNNING && streams.state() != KafkaStreams.State.REBALANCING) {
       return new QueryResult.NotReady<>("Kafka Streams is " + streams.state());
     }
-    if (self == null) {
-      // Alone, this instance holds every partition, and the key metadata is not kept without
-      // application.server: find the partition that has the advertiser's rows.
-      return local(advertiserId, partitionAlone(advertiserId));
-    }
     Optional<Placement> placement = placement(advertiserId);
     if (placement.isEmpty()) {
       return new QueryResult.NotReady<>("no instance owns the partition of advertiser " + advertiserId + " yet");
@@ -156,7 +144,7 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     return local(advertiserId, where.partition());
   }
 
-  private QueryResult<AdvertiserState> local(String advertiserId, Integer partition) {
+  private QueryResult<AdvertiserState> local(String advertiserId, int partition) {
     try {
       return new QueryResult.Found<>(new AdvertiserState(
           this.<Bytes, Counts>store(StoreNames.PRODUCT_COUNTS, partition),
@@ -165,36 +153,6 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("the state of advertiser " + advertiserId + " is not queryable here yet: " + e.getMessage());
     }
-  }
-
-  /**
-   * The local partition that holds the advertiser's rows, remembered once found; null (read across
-   * every local partition) when none does yet. Found by looking, not by hashing the id, so it
-   * holds whatever partitioner the producers used. Reading one partition instead of all of them
-   * opens one store iterator per scan instead of one per partition (BENCHMARKS.md).
-   */
-  private Integer partitionAlone(String advertiserId) {
-    Integer known = partitionsAlone.get(advertiserId);
-    if (known != null) {
-      return known;
-    }
-    try {
-      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-        for (TaskMetadata task : thread.activeTasks()) {
-          int partition = task.taskId().partition();
-          if (this.<String, Long>store(StoreNames.COUNTED_ADVERTISERS, partition).get(advertiserId) != null) {
-            if (partitionsAlone.size() >= MAX_REMEMBERED_PARTITIONS) {
-              partitionsAlone.clear();
-            }
-            partitionsAlone.put(advertiserId, partition);
-            return partition;
-          }
-        }
-      }
-    } catch (InvalidStateStoreException e) {
-      // A task is moving (startup): read across the local partitions this time.
-    }
-    return null;
   }
 
   static String address(HostInfo host) {
@@ -244,15 +202,12 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
     }
   }
 
-  /** The store on one partition, or across all local partitions when {@code partition} is null. */
+  /** The store on one partition. */
   @SuppressWarnings("unchecked")
-  private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, Integer partition) {
-    if (partition != null) {
-      return (ReadOnlyKeyValueStore<K, V>) stores.get(new PartitionStore(name, partition), running(),
-          key -> Optional.of(streams.store(parameters(name, new OnePartitionKeyValueStoreType<K, V>()).withPartition(partition))))
-          .orElseThrow();
-    }
-    return streams.store(parameters(name, QueryableStoreTypes.<K, V>keyValueStore()));
+  private <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int partition) {
+    return (ReadOnlyKeyValueStore<K, V>) stores.get(new PartitionStore(name, partition), running(),
+        key -> Optional.of(streams.store(parameters(name, new OnePartitionKeyValueStoreType<K, V>()).withPartition(partition))))
+        .orElseThrow();
   }
 
   private <T> StoreQueryParameters<T> parameters(String name, QueryableStoreType<T> type) {
