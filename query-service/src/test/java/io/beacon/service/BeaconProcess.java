@@ -36,6 +36,11 @@ final class BeaconProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** {@code host:port} as the other instances and its answers name it ({@code BEACON_APPLICATION_SERVER}). */
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
   /** What the process printed: stdout and stderr. */
   Path log() {
     return dir.resolve(name + ".log");
@@ -59,6 +64,23 @@ final class BeaconProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+  }
+
+  /** SIGSTOP: the process stands still, as in a long GC pause or a frozen VM, holding its connections. */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}: the process goes on as if nothing happened, and must find out it was replaced. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+    }
   }
 
   boolean ready() {

@@ -1,0 +1,261 @@
+package io.beacon.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import io.beacon.kafka.embedded.EmbeddedKafkaCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The dedup guarantee across a task's restarts, with Beacon as its own OS process: ids counted
+ * before a SIGKILL, a clean stop, a rebalance that moves a task, or a standby's promotion are
+ * rejected as DUPLICATE when a client resends them afterwards (as it does after a 503), and every
+ * count stays at one. A restart after a clean stop restores no task store and logs no ERROR.
+ */
+@Tag("integration")
+class RestartIT {
+
+  static final int ADVERTISERS = 12;
+  static final int EVENTS = 200;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** A line Beacon logs when it restored records into one of the counting task's stores. */
+  private static final Pattern TASK_STORE_RESTORED =
+      Pattern.compile("restored store (event-ids|product-counts|advertiser-counts|counted-advertisers|event-totals) ");
+
+  /** What each task logs when it starts: the ids it found in its dedup store. */
+  private static final Pattern FILTER_FILL = Pattern.compile("dedup filters filled from (\\d+) stored event ids");
+
+  static Path dir;
+  static EmbeddedKafkaCluster kafka;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    dir = Path.of("target", "restart-" + System.currentTimeMillis()).toAbsolutePath();
+    kafka = EmbeddedKafkaCluster.start(dir.resolve("kafka"), 1);
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+  void shouldRejectEveryResendOfIdsCountedBeforeASigkill(String guarantee) throws Exception {
+    try (BeaconProcess beacon = instance("kill-" + guarantee, Map.of("BEACON_PROCESSING_GUARANTEE", guarantee))) {
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      String batch = registerAndBatch(beacon, "k");
+      assertEquals(202, post(beacon, batch).statusCode());
+      awaitTotals(beacon, EVENTS, 0);
+      Thread.sleep(1_000); // past the commit interval: the ids and counts are committed
+
+      beacon.kill();
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      assertEquals(202, post(beacon, batch).statusCode());
+
+      // Under at_least_once the input since the last commit (every 30 s) is read again after the
+      // kill: the ids stored for it reject it as DUPLICATE too, so the counts hold once.
+      awaitTotals(beacon, EVENTS, EVENTS, guarantee.equals("exactly_once_v2"));
+      assertEachProductCountedOnce(beacon, "k");
+    }
+  }
+
+  @Test
+  void shouldRestoreNothingAndLogNoErrorAfterACleanStop() throws Exception {
+    try (BeaconProcess beacon = instance("clean", Map.of())) {
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      String batch = registerAndBatch(beacon, "c");
+      assertEquals(202, post(beacon, batch).statusCode());
+      awaitTotals(beacon, EVENTS, 0);
+
+      beacon.close(); // SIGTERM: Kafka Streams commits and closes every task cleanly
+      long before = Files.size(beacon.log());
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      assertEquals(202, post(beacon, batch).statusCode());
+      awaitTotals(beacon, EVENTS, EVENTS);
+
+      String restart = Files.readString(beacon.log()).substring((int) before);
+      List<String> errors = restart.lines().filter(line -> line.contains(" ERROR ")).toList();
+      assertEquals(List.of(), errors, "no ERROR after a clean restart");
+      List<String> restored = restart.lines().filter(line -> TASK_STORE_RESTORED.matcher(line).find()).toList();
+      assertEquals(List.of(), restored, "no task store restored after a clean stop");
+      assertEquals(EVENTS, FILTER_FILL.matcher(restart).results().mapToLong(fill -> Long.parseLong(fill.group(1))).sum(),
+          "the tasks' filters were filled from their stores");
+      assertEachProductCountedOnce(beacon, "c");
+    }
+  }
+
+  @Test
+  void shouldRejectResendsAfterATaskMovesAndAfterAStandbyIsPromoted() throws Exception {
+    String applicationId = "restart-moves-" + UUID.randomUUID();
+    Map<String, String> group = Map.of("BEACON_APPLICATION_ID", applicationId, "BEACON_TOPIC_PREFIX", applicationId + ".",
+        "BEACON_STANDBY_REPLICAS", "1", "BEACON_SESSION_TIMEOUT", "10s");
+    List<BeaconProcess> instances = new ArrayList<>();
+    try {
+      for (String name : List.of("move-a", "move-b")) {
+        BeaconProcess instance = instance(name, group);
+        instance.start();
+        instances.add(instance);
+      }
+      for (BeaconProcess instance : instances) {
+        instance.awaitReady(Duration.ofMinutes(3));
+      }
+      BeaconProcess b = instances.get(1);
+      String batch = registerAndBatch(b, "m");
+      assertEquals(202, post(b, batch).statusCode());
+      awaitTotals(b, EVENTS, 0);
+      Map<String, String> owners = owners(b, "m");
+
+      // A third instance joins: the rebalance moves tasks to it.
+      BeaconProcess c = instance("move-c", group);
+      c.start();
+      instances.add(c);
+      c.awaitReady(Duration.ofMinutes(3));
+      BeaconUnderTest.await("tasks moved to the third instance", () -> owners(b, "m").containsValue(c.address()));
+      assertEquals(202, post(b, batch).statusCode());
+      awaitTotals(b, EVENTS, EVENTS);
+      assertNotEquals(owners, owners(b, "m"));
+
+      // The first instance dies: its active tasks go to instances that kept standby copies.
+      Map<String, String> beforeKill = owners(b, "m");
+      BeaconProcess a = instances.get(0);
+      a.kill();
+      BeaconUnderTest.await("the first instance's tasks taken over", () -> !owners(b, "m").containsValue(a.address()));
+      assertTrue(beforeKill.containsValue(a.address()), "the first instance held advertisers: " + beforeKill);
+      assertEquals(202, post(b, batch).statusCode());
+      awaitTotals(b, EVENTS, 2 * EVENTS);
+      assertEachProductCountedOnce(b, "m");
+    } finally {
+      for (BeaconProcess instance : instances) {
+        instance.close();
+      }
+    }
+  }
+
+  /** An instance of its own application, with topics of its own, unless {@code settings} say otherwise. */
+  private static BeaconProcess instance(String name, Map<String, String> settings) {
+    String id = "restart-" + name + "-" + UUID.randomUUID();
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "BEACON_APPLICATION_ID", id,
+        "BEACON_TOPIC_PREFIX", id + ".",
+        "BEACON_PARTITIONS", "6"));
+    env.putAll(settings);
+    return new BeaconProcess(name, dir.resolve(name), EmbeddedKafkaBroker.freePort(), env);
+  }
+
+  /**
+   * Registers the advertisers {@code prefix-0 … prefix-11} and gives the batch of {@link #EVENTS}
+   * views that a client sends and resends: product {@code p<n>} once each, with its own id.
+   */
+  private static String registerAndBatch(BeaconProcess beacon, String prefix) throws Exception {
+    for (int a = 0; a < ADVERTISERS; a++) {
+      assertEquals(200, send(beacon, "PUT", "/v1/advertisers/" + prefix + "-" + a, "{\"name\": \"A\", \"status\": \"ACTIVE\"}").statusCode());
+    }
+    for (int a = 0; a < ADVERTISERS; a++) {
+      String path = "/v1/advertisers/" + prefix + "-" + a;
+      BeaconUnderTest.await(path + " known", () -> send(beacon, "GET", path, null).statusCode() == 200);
+    }
+    long eventTime = Instant.now().minusSeconds(5).toEpochMilli();
+    StringJoiner events = new StringJoiner(",", "[", "]");
+    for (int n = 0; n < EVENTS; n++) {
+      events.add("{\"event_id\": \"" + prefix + "-" + n + "\", \"type\": \"view\", \"advertiser_id\": \"" + prefix + "-" + n % ADVERTISERS
+          + "\", \"product_id\": \"p" + n + "\", \"event_time\": " + eventTime + "}");
+    }
+    return events.toString();
+  }
+
+  private static HttpResponse<String> post(BeaconProcess beacon, String batch) throws Exception {
+    return send(beacon, "POST", "/v1/events", batch);
+  }
+
+  /** Waits until the whole group's totals are {@code accepted} and {@code duplicates}, and fails if they go past. */
+  private static void awaitTotals(BeaconProcess beacon, long accepted, long duplicates) throws Exception {
+    awaitTotals(beacon, accepted, duplicates, true);
+  }
+
+  /**
+   * Waits until the whole group has counted {@code accepted} events and rejected at least {@code
+   * duplicates} as DUPLICATE with nothing left to process; with {@code exact}, exactly that many.
+   */
+  private static void awaitTotals(BeaconProcess beacon, long accepted, long duplicates, boolean exact) throws Exception {
+    BeaconUnderTest.await(accepted + " accepted and " + (exact ? "" : "at least ") + duplicates + " duplicates", () -> {
+      JsonNode stats = stats(beacon);
+      long counted = stats.path("events").path("accepted").asLong();
+      long rejected = stats.path("events").path("rejected").path("DUPLICATE").asLong();
+      boolean complete = stats.path("missing_instances").isEmpty() && stats.path("lag").asLong() == 0;
+      assertTrue(!complete || (counted <= accepted && (!exact || rejected <= duplicates)), "past the expected totals: " + stats);
+      return complete && counted == accepted && (exact ? rejected == duplicates : rejected >= duplicates);
+    });
+  }
+
+  private static void assertEachProductCountedOnce(BeaconProcess beacon, String prefix) throws Exception {
+    long views = 0;
+    for (int a = 0; a < ADVERTISERS; a++) {
+      JsonNode answer = json(beacon, "/v1/advertisers/" + prefix + "-" + a + "/recommendations?model=top-products&window=1h&n=100");
+      for (JsonNode item : answer.path("items")) {
+        assertEquals(1, item.path("views").asLong(), prefix + "-" + a + ": " + item);
+        views++;
+      }
+    }
+    assertEquals(EVENTS, views);
+  }
+
+  /** The instance that answered for each advertiser from its active copy. */
+  private static Map<String, String> owners(BeaconProcess beacon, String prefix) throws Exception {
+    Map<String, String> owners = new HashMap<>();
+    for (int a = 0; a < ADVERTISERS; a++) {
+      HttpResponse<String> answer = send(beacon, "GET", "/v1/advertisers/" + prefix + "-" + a + "/recommendations", null);
+      if (answer.statusCode() == 200 && answer.headers().firstValue("X-Beacon-Copy").orElse("").equals("active")) {
+        owners.put(prefix + "-" + a, answer.headers().firstValue("X-Beacon-Instance").orElse("?"));
+      }
+    }
+    return owners;
+  }
+
+  private static JsonNode stats(BeaconProcess beacon) throws Exception {
+    return json(beacon, "/v1/stats");
+  }
+
+  private static JsonNode json(BeaconProcess beacon, String path) throws Exception {
+    HttpResponse<String> answer = send(beacon, "GET", path, null);
+    assertEquals(200, answer.statusCode(), path + ": " + answer.body());
+    return BeaconUnderTest.JSON.readTree(answer.body());
+  }
+
+  private static HttpResponse<String> send(BeaconProcess beacon, String method, String path, String json) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(beacon.url() + path)).timeout(Duration.ofSeconds(30))
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
