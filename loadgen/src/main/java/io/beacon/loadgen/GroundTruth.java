@@ -34,6 +34,12 @@ public final class GroundTruth {
   public Map<String, Long> rejected = new TreeMap<>();
   public Map<String, Advertiser> advertisers = new TreeMap<>();
   public String queryAt;
+  /**
+   * Duplicates that may or may not have reached Kafka: events of a batch resend whose earlier
+   * attempt failed in a way that may have written part of it (no answer in time, a 503). Each
+   * reached Kafka at most once more, as a DUPLICATE; the counts do not depend on it.
+   */
+  public long uncertainDuplicates;
 
   public static GroundTruth of(TrafficPlan plan) {
     GroundTruth truth = new GroundTruth();
@@ -45,7 +51,7 @@ public final class GroundTruth {
   }
 
   /** Adds what Beacon must do with one record. */
-  public void record(Planned planned) {
+  public synchronized void record(Planned planned) {
     sent++;
     switch (planned.outcome()) {
       case Planned.COUNTED -> {
@@ -67,6 +73,11 @@ public final class GroundTruth {
 
   public static GroundTruth load(Path file) throws IOException {
     return new ObjectMapper().readValue(file.toFile(), GroundTruth.class);
+  }
+
+  /** Adds {@code events} resent after an attempt that may have written them already. */
+  public synchronized void uncertainDuplicates(int events) {
+    uncertainDuplicates += events;
   }
 
   public long rejectedTotal() {

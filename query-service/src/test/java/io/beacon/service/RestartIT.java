@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The dedup guarantee across a task's restarts, with Beacon as its own OS process: ids counted
  * before a SIGKILL, a clean stop, a rebalance that moves a task, or a standby's promotion are
  * rejected as DUPLICATE when a client resends them afterwards (as it does after a 503), and every
- * count stays at one. A restart after a clean stop restores no task store and logs no ERROR.
+ * count stays at one. A restart after a clean stop restores no task store and logs no ERROR, and
+ * neither a rebalance nor the takeover of a dead instance's tasks logs one.
  */
 @Tag("integration")
 class RestartIT {
@@ -152,6 +153,10 @@ class RestartIT {
       assertEquals(202, post(b, batch).statusCode());
       awaitTotals(b, EVENTS, 2 * EVENTS);
       assertEachProductCountedOnce(b, "m");
+      for (BeaconProcess survivor : List.of(b, c)) {
+        assertEquals(List.of(), Files.readAllLines(survivor.log()).stream().filter(line -> line.contains(" ERROR ")).toList(),
+            "a rebalance, and taking over a dead instance's tasks, log no ERROR");
+      }
     } finally {
       for (BeaconProcess instance : instances) {
         instance.close();
