@@ -68,7 +68,7 @@ public final class AdvertiserRouter {
       return CompletableFuture.completedFuture(answer(request, advertiserId, query, body));
     }
     Optional<Placement> placement = source.placement(advertiserId);
-    if (placement.isEmpty() || !placement.get().activeHasAddress() || peers.forwardingProblem().isPresent()) {
+    if (placement.isEmpty() || !placement.get().activeHasAddress()) {
       return onBlocking(() -> answer(request, advertiserId, query, body));
     }
     String owner = placement.get().active();
@@ -78,6 +78,9 @@ public final class AdvertiserRouter {
       return local.isPresent()
           ? CompletableFuture.completedFuture(local.get())
           : onBlocking(() -> answer(request, advertiserId, query, body));
+    }
+    if (peers.forwardingProblem().isPresent()) {
+      return onBlocking(() -> answer(request, advertiserId, query, body)); // which answers 503, naming the setting
     }
     return peers.forward(owner, request, "active").thenCompose(answer -> {
       Optional<HttpResponse<?>> usable = usable(answer, "active");

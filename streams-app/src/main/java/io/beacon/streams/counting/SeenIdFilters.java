@@ -45,6 +45,13 @@ final class SeenIdFilters {
     BlockedBloomFilter newest() {
       return links.get(links.size() - 1);
     }
+
+    /** Frees the links: from now on the bucket may hold any id. */
+    void drop() {
+      links.clear();
+      bytes = 0;
+      dropped = true;
+    }
   }
 
   private final TreeMap<Long, Chain> byBucket = new TreeMap<>();
@@ -85,10 +92,7 @@ final class SeenIdFilters {
    * every id of the bucket. Frees its links.
    */
   void distrust(long bucket) {
-    Chain chain = byBucket.computeIfAbsent(bucket, b -> new Chain());
-    chain.links.clear();
-    chain.bytes = 0;
-    chain.dropped = true;
+    byBucket.computeIfAbsent(bucket, b -> new Chain()).drop();
   }
 
   /**
@@ -145,9 +149,7 @@ final class SeenIdFilters {
           LOG.info("dropped the dedup filter of the bucket from {} ({} ids, {} KiB) for room: late events' dedup"
               + " checks in it read RocksDB", Instant.ofEpochMilli(oldest.getKey()), dropping.ids, dropping.bytes / 1024);
           used -= dropping.bytes;
-          dropping.bytes = 0;
-          dropping.links.clear();
-          dropping.dropped = true;
+          dropping.drop();
         }
       }
     }
