@@ -215,6 +215,26 @@ class BeaconApiIT {
   }
 
   @Test
+  @Order(4)
+  void shouldRefuseQueryParametersARouteDoesNotTakeListingTheOnesItDoes() throws Exception {
+    Map<String, String> refused = Map.of(
+        "/v1/advertisers/adv-a/recommendations?limit=3", "limit: is not a parameter of this route; it takes at, model, n, window",
+        "/v1/advertisers/adv-a/stats?windw=24h", "windw: is not a parameter of this route; it takes at, product, step, window",
+        "/v1/advertisers/adv-a/history?day=3", "day: is not a parameter of this route; it takes days, n",
+        "/v1/stats?verbose=1", "verbose: is not a parameter of this route, which takes none",
+        "/v1/products?query=shoe", "query: is not a parameter of this route; it takes advertiser, limit, q",
+        "/recommendations/adv-a/TopProducts?count=3", "count: is not a parameter of this route");
+    for (Map.Entry<String, String> request : refused.entrySet()) {
+      HttpResponse<String> response = get(request.getKey());
+      assertEquals(400, response.statusCode(), request.getKey() + ": " + response.body());
+      assertEquals("application/problem+json", response.headers().firstValue("content-type").orElse(""), request.getKey());
+      assertTrue(JSON.readTree(response.body()).path("detail").asText().startsWith(request.getValue()), response.body());
+    }
+    assertEquals(200, get("/v1/advertisers/adv-a/recommendations?model=top-products&window=1h&n=3").statusCode());
+    assertEquals(200, get("/?refresh=1000").statusCode(), "the page's own parameters are its script's");
+  }
+
+  @Test
   @Order(5)
   void shouldExposeMetricsAndTheOpenApiSpec() throws Exception {
     HttpResponse<String> metrics = get("/prometheus");

@@ -3,6 +3,7 @@ package io.beacon.service.ingest;
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.service.auth.CallerKey;
+import io.beacon.service.http.OwnQueryParameters;
 import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconTopics;
@@ -105,6 +106,7 @@ class EventController {
   @Operation(summary = "Tracking pixel: one event from query parameters",
       description = "adv, prod, type (view by default), uid, eid, ts (ISO-8601 or epoch ms), cid, pl; cb is ignored. "
           + "Answers a 1×1 GIF that is never cached.")
+  @OwnQueryParameters // refuses unknown ones itself, and ignores cb
   @Get("/px") // on the event loop: it only parses, and writes without waiting (KafkaWriter.writeAsyncFromEventLoop)
   CompletableFuture<HttpResponse<byte[]>> pixel(HttpRequest<?> request) {
     if (request.getMethod() == HttpMethod.HEAD) {

@@ -11,6 +11,8 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -91,11 +93,14 @@ final class EventParser {
       return now;
     }
     Instant time;
+    Long millis = null;
     try {
-      if (raw instanceof Long millis) {
+      if (raw instanceof Long number) {
+        millis = number;
         time = Instant.ofEpochMilli(millis);
       } else if (raw instanceof String text && !text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-        time = Instant.ofEpochMilli(Long.parseLong(text));
+        millis = Long.parseLong(text);
+        time = Instant.ofEpochMilli(millis);
       } else if (raw instanceof String text) {
         time = Instant.parse(text);
       } else {
@@ -111,8 +116,30 @@ final class EventParser {
       return null;
     }
     var problem = EventRules.timeProblem(time, now, config);
-    problem.ifPresent(reason -> fields.error("event_time", reason));
-    return problem.isPresent() ? null : time;
+    if (problem.isPresent()) {
+      Long number = millis;
+      fields.error("event_time", number == null ? problem.get() : otherUnit(number, now).orElse(problem.get()));
+      return null;
+    }
+    return time;
+  }
+
+  /**
+   * For an epoch number that is no acceptable time in milliseconds: what it is when read as epoch
+   * seconds, microseconds or nanoseconds, if that is an acceptable time, and what to send instead.
+   */
+  private Optional<String> otherUnit(long number, Instant now) {
+    record Unit(String name, Instant time, String fix) {}
+    List<Unit> units = List.of(
+        // Milliseconds as seconds would be far past Instant's range: no such time is acceptable.
+        new Unit("epoch seconds", Instant.ofEpochSecond(Math.min(number, Instant.MAX.getEpochSecond())), "multiply by 1000"),
+        new Unit("epoch microseconds", Instant.ofEpochMilli(number / 1_000), "divide by 1000"),
+        new Unit("epoch nanoseconds", Instant.ofEpochMilli(number / 1_000_000), "divide by 1000000"));
+    return units.stream()
+        .filter(unit -> EventRules.timeProblem(unit.time(), now, config).isEmpty())
+        .findFirst()
+        .map(unit -> "looks like " + unit.name() + " (" + unit.time() + "): event_time takes epoch milliseconds ("
+            + unit.fix() + ") or ISO-8601 such as 2026-11-23T10:15:30Z; was " + number);
   }
 
 }

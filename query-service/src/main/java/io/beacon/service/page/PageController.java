@@ -1,5 +1,6 @@
 package io.beacon.service.page;
 
+import io.beacon.service.http.OwnQueryParameters;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -30,6 +31,7 @@ class PageController {
     }
   }
 
+  @OwnQueryParameters // the page's script reads them (refresh)
   @Get(produces = MediaType.TEXT_HTML)
   HttpResponse<byte[]> page() {
     return HttpResponse.ok(page).header("Cache-Control", "no-cache");

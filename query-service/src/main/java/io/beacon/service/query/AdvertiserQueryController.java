@@ -2,6 +2,8 @@ package io.beacon.service.query;
 
 import static java.util.Objects.requireNonNullElse;
 
+import io.beacon.service.http.KnownQueryParameters;
+import io.beacon.service.http.OwnQueryParameters;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpParameters;
@@ -19,6 +21,7 @@ import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
 @Controller("/v1/advertisers/{adv}")
 @Tag(name = "Queries")
 class AdvertiserQueryController {
+
+  /** What the recommendations route takes, as its {@code @Operation} documents. */
+  private static final Set<String> RECOMMENDATION_PARAMETERS = Set.of("model", "window", "n", "at");
 
   private final AdvertiserQueries queries;
 
@@ -52,10 +58,12 @@ class AdvertiserQueryController {
   @ApiResponse(responseCode = "400", description = "A parameter is invalid; the problem names it")
   @ApiResponse(responseCode = "404", description = "The advertiser has no counted events")
   @ApiResponse(responseCode = "503", description = "State is not queryable yet; retry after Retry-After seconds")
+  @OwnQueryParameters
   CompletableFuture<HttpResponse<Responses.Recommendations>> recommendations(HttpRequest<?> request, @PathVariable String adv) {
     // Read here rather than bound with @QueryValue: binding the four values was 9% of the event
     // loop under bidder load (BENCHMARKS.md).
     HttpParameters query = request.getParameters();
+    KnownQueryParameters.requireKnown(request, RECOMMENDATION_PARAMETERS);
     return castAsync(queries.recommendations(request, adv, requireNonNullElse(query.get("model"), "top-products"),
         requireNonNullElse(query.get("window"), "1h"), AdvertiserQueries.whole("n", requireNonNullElse(query.get("n"), "10")),
         query.get("at")));

@@ -108,6 +108,24 @@ class EventParserTest {
   }
 
   @Test
+  void saysWhichUnitAnEpochNumberLooksLikeAndWhatToSend() {
+    long seconds = NOW.minusSeconds(3600).getEpochSecond();
+    Map<Object, String> hints = Map.of(
+        seconds, "looks like epoch seconds (2026-11-23T09:00:00Z): event_time takes epoch milliseconds (multiply by 1000)",
+        String.valueOf(seconds), "looks like epoch seconds (2026-11-23T09:00:00Z)",
+        seconds * 1_000_000, "looks like epoch microseconds (2026-11-23T09:00:00Z): event_time takes epoch milliseconds (divide by 1000)",
+        seconds * 1_000_000_000, "looks like epoch nanoseconds (2026-11-23T09:00:00Z)");
+    hints.forEach((time, hint) -> {
+      errors.clear();
+      assertNull(parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "event_time", time)));
+      assertTrue(errors.get(0).reason().contains(hint), errors.toString());
+    });
+    errors.clear();
+    parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "event_time", 0L));
+    assertTrue(errors.get(0).reason().startsWith("is older than 35 days"), "no unit fits 0: " + errors);
+  }
+
+  @Test
   void keepsOptionalFields() {
     AdEvent event = parse(Map.of("type", "impression", "advertiser_id", "a", "product_id", "p",
         "user_id", "u1", "campaign_id", "c1", "placement", "top"));
