@@ -174,7 +174,7 @@ async function refreshAdvertiser() {
   if (stats.status !== 200) {
     $('advertiser-figures').hidden = stats.status !== 503 || !seriesChart;
     setState('advertiser-state', stats.status === 404
-      ? 'No events counted for ' + selected + ' yet: it is unknown, has not sent any, or its data expired.'
+      ? 'No advertiser ' + selected + ': it is not registered and has no counted events.'
       : explain(stats, 'advertiser ' + selected), stats.status !== 404);
     return;
   }
@@ -184,10 +184,11 @@ async function refreshAdvertiser() {
   const stale = [stats, top, ctr].some((r) => r.body && r.body.lag > 0) ? ' (answered by a standby copy, lag ' + s.lag + ')' : '';
   setState('advertiser-state', selected + ': ' + s.window.start + ' to ' + s.window.end + ', step ' + s.step + stale);
   const counts = [(i) => fmt.format(i.views), (i) => fmt.format(i.impressions), (i) => fmt.format(i.clicks), (i) => pct(i.ctr)];
+  // An empty ranking says why in its note.
   fillTable($('top-products'), top.status === 200 ? top.body.items : [], [(i) => i.product_id, ...counts],
-    top.status === 200 ? 'no views in this window' : explain(top, 'top products'));
+    top.status === 200 ? top.body.note : explain(top, 'top products'));
   fillTable($('top-ctr'), ctr.status === 200 ? ctr.body.items : [], [(i) => i.product_id, (i) => pct(i.score), ...counts],
-    ctr.status === 200 ? 'no product with enough impressions in this window' : explain(ctr, 'top CTR'));
+    ctr.status === 200 ? ctr.body.note : explain(ctr, 'top CTR'));
   renderHistory(history);
 }
 

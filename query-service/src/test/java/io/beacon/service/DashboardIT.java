@@ -137,8 +137,11 @@ class DashboardIT {
     Files.createDirectories(shot.getParent());
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
 
-    submit("advertiser-search", "quiet");
-    awaitText("advertiser-state", "No events counted for quiet yet");
+    submit("advertiser-search", "quiet"); // registered, no events: answered, and the tables say why they are empty
+    awaitText("top-products", "no product has views in this window");
+    awaitText("top-ctr", "no product has 1 impression in this window");
+    submit("advertiser-search", "nobody");
+    awaitText("advertiser-state", "No advertiser nobody: it is not registered and has no counted events.");
   }
 
   @Test

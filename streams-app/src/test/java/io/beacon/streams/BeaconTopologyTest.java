@@ -130,7 +130,8 @@ class BeaconTopologyTest {
         rejected.stream().map(r -> header(r.headers().lastHeader(RejectReason.HEADER))).toList());
     assertEquals("nobody", rejected.get(0).key());
     assertEquals("adv-off", rejected.get(1).value().getAdvertiserId());
-    assertInstanceOf(QueryResult.NotFound.class, t.queries.recommendations("adv-off", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    Ranking inactive = found(t.queries.recommendations("adv-off", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertEquals(List.of(), inactive.items(), "registered, so answered: nothing counted");
   }
 
   @Test
@@ -230,9 +231,26 @@ class BeaconTopologyTest {
   }
 
   @Test
-  void shouldAnswerNotFoundForAnAdvertiserWithoutCountedEvents() {
-    QueryResult<Ranking> result = t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10);
-    assertInstanceOf(QueryResult.NotFound.class, result);
+  void shouldAnswerARegisteredAdvertiserWithoutEventsEmptyWithAReasonAndAnUnknownOneNotFound() {
+    Ranking registered = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertEquals(List.of(), registered.items());
+    assertEquals("no product has views in this window", registered.note());
+    assertInstanceOf(QueryResult.NotFound.class, t.queries.recommendations("nobody", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+  }
+
+  @Test
+  void shouldSayWhyARankingHoldsFewerItemsThanAskedFor() {
+    t.send("adv-1", "p-a", EventType.IMPRESSION, now, 150);
+    t.send("adv-1", "p-b", EventType.IMPRESSION, now, 20);
+    t.send("adv-1", "p-c", EventType.VIEW, now, 1);
+
+    Ranking ctr = found(t.queries.recommendations("adv-1", RankingModel.TOP_CTR, HOUR, now, 10));
+    assertEquals(List.of("p-a"), ctr.items().stream().map(RankedItem::productId).toList());
+    assertEquals("only 1 product has 100 impressions in this window, the least a CTR is ranked on"
+        + " (beacon.ctr.min-impressions); 1 more has fewer", ctr.note());
+    Ranking views = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10));
+    assertEquals("only 1 product has views in this window", views.note());
+    assertNull(found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 1)).note(), "as many as asked for");
   }
 
   @Test

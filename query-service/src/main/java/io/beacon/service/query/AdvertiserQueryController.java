@@ -56,7 +56,7 @@ class AdvertiserQueryController {
   })
   @ApiResponse(responseCode = "200", description = "Ranked items, best first, with the window covered")
   @ApiResponse(responseCode = "400", description = "A parameter is invalid; the problem names it")
-  @ApiResponse(responseCode = "404", description = "The advertiser has no counted events")
+  @ApiResponse(responseCode = "404", description = "The advertiser is neither registered nor has counted events")
   @ApiResponse(responseCode = "503", description = "State is not queryable yet; retry after Retry-After seconds")
   @OwnQueryParameters
   CompletableFuture<HttpResponse<Responses.Recommendations>> recommendations(HttpRequest<?> request, @PathVariable String adv) {

@@ -37,9 +37,9 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Recommendations(String advertiserId, String model, Window window, List<Item> items, long lag) {
+  record Recommendations(String advertiserId, String model, Window window, List<Item> items, @Nullable String note, long lag) {
     static Recommendations of(Ranking r, long lag) {
-      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()), lag);
+      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()), r.note(), lag);
     }
   }
 

@@ -68,8 +68,10 @@ public final class BeaconQueries {
       RankingKey key = new RankingKey(model, n, plan, snapshot);
       Ranking ranking = rankings.get(key);
       if (ranking == null) {
-        ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(),
-            ranker.rank(model, productSums.byProduct(state, snapshot), n));
+        Map<String, Counts> byProduct = productSums.byProduct(state, snapshot);
+        List<RankedItem> items = ranker.rank(model, byProduct, n);
+        ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), items,
+            ranker.shortfall(model, byProduct, items.size(), n));
         keep(key, ranking);
       }
       return ranking;
@@ -240,8 +242,9 @@ public final class BeaconQueries {
   }
 
   /**
-   * Runs a query against the advertiser's stores: not found when no event of the advertiser was
-   * ever counted (or all expired), not ready when the stores move mid-query.
+   * Runs a query against the advertiser's stores: not found when the advertiser is neither
+   * registered nor has counted events; its answer, empty, when it is registered and has none yet;
+   * not ready when the stores move mid-query.
    */
   private <T> QueryResult<T> withState(String advertiserId, StateQuery<T> query) {
     QueryResult<AdvertiserState> state = source.forAdvertiser(advertiserId);
@@ -250,8 +253,12 @@ public final class BeaconQueries {
     }
     try {
       if (found.value().countedAdvertisers().get(advertiserId) == null) {
-        return new QueryResult.NotFound<>("advertiser " + advertiserId + " has no counted events"
-            + " (unknown, never sent an event, or its data expired)");
+        QueryResult<Advertiser> registered = advertiser(advertiserId);
+        if (!(registered instanceof QueryResult.Found<Advertiser>)) {
+          return registered instanceof QueryResult.NotFound<Advertiser>
+              ? new QueryResult.NotFound<>("advertiser " + advertiserId + " is not registered and has no counted events")
+              : registered.retype();
+        }
       }
       return new QueryResult.Found<>(query.run(found.value()));
     } catch (InvalidStateStoreException e) {

@@ -55,6 +55,28 @@ public final class Ranker {
     return List.copyOf(ranking);
   }
 
+  /**
+   * Why a ranking of {@code byProduct} holds fewer than {@code n} items, or null when it holds
+   * {@code n}: a bidder that asked for 10 and got 3 should not have to guess.
+   */
+  public String shortfall(RankingModel model, Map<String, Counts> byProduct, int ranked, int n) {
+    if (ranked >= n) {
+      return null;
+    }
+    if (model == RankingModel.TOP_PRODUCTS) {
+      return (ranked == 0 ? "no product has" : "only " + products(ranked)) + " views in this window";
+    }
+    long few = byProduct.values().stream().filter(c -> c.impressions() > 0 && c.impressions() < minImpressions).count();
+    return (ranked == 0 ? "no product has" : "only " + products(ranked)) + " " + minImpressions
+        + (minImpressions == 1 ? " impression" : " impressions") + " in this window, the least a CTR is ranked on"
+        + " (beacon.ctr.min-impressions)"
+        + (few > 0 ? "; " + (few == 1 ? "1 more has" : few + " more have") + " fewer" : "");
+  }
+
+  private static String products(long count) {
+    return count == 1 ? "1 product has" : count + " products have";
+  }
+
   /** {@code (clicks + m·p) / (impressions + m)}; the raw CTR when {@code m} is 0. */
   public double smoothedCtr(Counts counts, double prior) {
     double denominator = counts.impressions() + (double) priorImpressions;
