@@ -78,6 +78,7 @@ class CollectorIT {
     JsonNode accepted = BeaconUnderTest.JSON.readTree(batch.body());
     assertEquals(5, accepted.get("accepted").asInt());
     assertEquals("e-2", accepted.get("event_ids").get(1).asText());
+    assertTrue(accepted.path("warnings").isMissingNode(), "every event will count: no warnings");
 
     HttpResponse<String> pixel = beacon.get("/px?adv=shop-1&prod=p2&uid=u9&cb=123");
     assertEquals(200, pixel.statusCode(), pixel.body());
@@ -100,6 +101,22 @@ class CollectorIT {
           && top.at("/items/0/impressions").asLong() == 1 && top.at("/items/0/clicks").asLong() == 1
           && top.at("/items/1/views").asLong() == 1 && top.at("/items/1/impressions").asLong() == 1;
     });
+
+    // Written all the same (nothing is lost), with a warning per event that will not count.
+    beacon.sendJson("PUT", "/v1/advertisers/shop-off", "{\"name\": \"Closed\", \"status\": \"INACTIVE\"}");
+    BeaconUnderTest.await("inactive advertiser visible", () -> beacon.get("/v1/advertisers/shop-off").statusCode() == 200);
+    HttpResponse<String> doomed = beacon.sendJson("POST", "/v1/events", """
+        [{"type": "view", "advertiser_id": "shop-1", "product_id": "p3"},
+         {"type": "view", "advertiser_id": "never-registered", "product_id": "p1"},
+         {"type": "view", "advertiser_id": "shop-off", "product_id": "p1"},
+         {"type": "view", "advertiser_id": "shop-1", "product_id": "p1", "event_time": "%s"}]
+        """.formatted(Instant.now().minus(2, ChronoUnit.HOURS)));
+    assertEquals(202, doomed.statusCode(), doomed.body());
+    JsonNode warnings = BeaconUnderTest.JSON.readTree(doomed.body()).get("warnings");
+    assertEquals(List.of("1 advertiser_id UNKNOWN_ADVERTISER", "2 advertiser_id INACTIVE_ADVERTISER", "3 event_time LATE"),
+        java.util.stream.StreamSupport.stream(warnings.spliterator(), false).map(w -> w.get("index").asInt() + " "
+            + w.get("field").asText() + " " + w.get("reason").asText().replaceAll(".*(UNKNOWN_ADVERTISER|INACTIVE_ADVERTISER|LATE).*", "$1"))
+            .toList(), warnings.toString());
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.beacon.service.problem.ProblemException;
 import io.beacon.streams.BeaconTopics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.http.HttpMethod;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -58,17 +59,21 @@ class EventController {
   private static final Map<String, String> PIXEL_PARAMETER_OF_FIELD = PIXEL_PARAMETERS.entrySet().stream()
       .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
+  /** {@code warnings}: events written that will not count, by index and why; absent when there are none. */
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Accepted(int accepted, List<String> eventIds) {}
+  record Accepted(int accepted, List<String> eventIds, @Nullable List<EventOutlook.Warning> warnings) {}
 
   private final JsonBodies json;
   private final EventParser parser;
+  private final EventOutlook outlook;
   private final KafkaWriter writer;
   private final String topic;
   private final MeterRegistry metrics;
 
-  EventController(JsonBodies json, EventParser parser, KafkaWriter writer, BeaconTopics topics, MeterRegistry metrics) {
+  EventController(JsonBodies json, EventParser parser, EventOutlook outlook, KafkaWriter writer, BeaconTopics topics,
+      MeterRegistry metrics) {
     this.json = json;
+    this.outlook = outlook;
     this.parser = parser;
     this.writer = writer;
     this.topic = topics.events();
@@ -76,7 +81,8 @@ class EventController {
   }
 
   @Operation(summary = "Send up to 1000 events, all or none",
-      description = "A JSON array of events named as in the Avro schema. 202 once Kafka has every event; "
+      description = "A JSON array of events named as in the Avro schema. 202 once Kafka has every event, with a warning"
+          + " per event that will not count (advertiser not registered or INACTIVE, too old for live counting); "
           + "400 with every field error, and nothing written, when any event is wrong.")
   @Post("/v1/events")
   @Consumes(MediaType.APPLICATION_JSON)
@@ -100,7 +106,9 @@ class EventController {
       throw rejected("batch", events.size(), ProblemException.invalid(errors));
     }
     events.stream().map(AdEvent::getAdvertiserId).distinct().forEach(adv -> CallerKey.requireWriteFor(request, adv));
-    return write("batch", events, writer::writeAsync).thenApply(written -> new Accepted(events.size(), events.stream().map(AdEvent::getEventId).toList()));
+    List<EventOutlook.Warning> warnings = outlook.warnings(events);
+    return write("batch", events, writer::writeAsync).thenApply(written -> new Accepted(events.size(),
+        events.stream().map(AdEvent::getEventId).toList(), warnings.isEmpty() ? null : warnings));
   }
 
   @Operation(summary = "Tracking pixel: one event from query parameters",
