@@ -2,6 +2,7 @@ package io.beacon.streams;
 
 import static io.beacon.streams.TopologyHarness.found;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,7 +47,8 @@ class BeaconTopologyTest {
 
   @BeforeEach
   void start() {
-    now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    // Inside a minute, as the wall clock is: a window asked to end now ends with the minute that holds it.
+    now = Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(30);
     t = new TopologyHarness(stateDir, now);
     t.advertiser("adv-1", AdvertiserStatus.ACTIVE);
   }
@@ -202,8 +204,9 @@ class BeaconTopologyTest {
     Ranking ranking = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, Duration.ofMinutes(30), now, 10));
     assertEquals(List.of("p-b", "p-a"), ranking.items().stream().map(RankedItem::productId).toList());
     assertEquals(new RankedItem("p-a", 5, 5, 3, 0, 0), ranking.items().get(1));
-    assertEquals(now.plus(Duration.ofMinutes(1)), ranking.end());
-    assertEquals(now.minus(Duration.ofMinutes(29)), ranking.start());
+    Instant minuteEnd = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+    assertEquals(minuteEnd, ranking.end(), "the window ends with the minute that holds its end");
+    assertEquals(minuteEnd.minus(Duration.ofMinutes(30)), ranking.start());
     Ranking top1 = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 1));
     assertEquals(List.of("p-c"), top1.items().stream().map(RankedItem::productId).toList());
   }
@@ -302,6 +305,47 @@ class BeaconTopologyTest {
   }
 
   @Test
+  void shouldEndEveryWindowAtTheTimeAskedForWithTheStepsCountingBackFromIt() {
+    Instant at = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(9)); // on a minute
+    t.send("adv-1", "p-1", EventType.VIEW, at.minusSeconds(1), 1); // inside
+    t.send("adv-1", "p-1", EventType.VIEW, at, 1); // the window ends before it
+
+    Ranking ranking = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, at, 10));
+    assertEquals(at, ranking.end());
+    assertEquals(1, ranking.items().get(0).views());
+    StatsSeries series = found(t.queries.stats("adv-1", null, Duration.ofHours(24), HOUR, at));
+    assertEquals(at, series.end());
+    assertEquals(at.minus(Duration.ofHours(24)), series.points().get(0).start());
+    assertEquals(at.minus(HOUR), series.points().get(23).start());
+    assertEquals(1, series.points().get(23).views());
+    for (Duration window : List.of(Duration.ofMinutes(5), Duration.ofMinutes(15), HOUR, Duration.ofHours(6), Duration.ofHours(24))) {
+      assertEquals(at, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, window, at, 10)).end(), window.toString());
+    }
+    Instant hour = at.truncatedTo(ChronoUnit.HOURS).plus(HOUR);
+    assertEquals(hour, found(t.queries.stats("adv-1", null, Duration.ofDays(7), Duration.ofHours(6), at)).end(),
+        "7 days: with the hour that holds the end");
+    Instant day = at.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    assertEquals(day, found(t.queries.stats("adv-1", null, Duration.ofDays(30), Duration.ofDays(1), at)).end(),
+        "30 days: with the day that holds the end");
+  }
+
+  @Test
+  void shouldSayAWindowIsFinalOnceNoLiveEventCanChangeItAndKeepItSo() {
+    Instant old = now.minus(Duration.ofHours(3));
+    t.send("adv-1", "p-1", EventType.VIEW, old, 2);
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1); // stream time: now
+
+    Ranking past = found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, old.plus(Duration.ofMinutes(5)), 10));
+    assertTrue(past.isFinal(), "its end is more than the grace (1 h) before stream time");
+    assertFalse(found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, now, 10)).isFinal());
+    assertFalse(found(t.queries.stats("adv-1", null, HOUR, Duration.ofMinutes(1), now.minus(Duration.ofMinutes(30)))).isFinal(),
+        "30 minutes ago is within the grace: a late event may still land");
+
+    t.send("adv-1", "p-1", EventType.VIEW, old, 1); // LATE
+    assertEquals(past, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, HOUR, old.plus(Duration.ofMinutes(5)), 10)));
+  }
+
+  @Test
   void shouldGiveAStatsPointForEveryStepIncludingEmptyOnes() {
     Instant twoHoursAgo = now.minus(Duration.ofHours(2));
     t.send("adv-1", "p-1", EventType.IMPRESSION, twoHoursAgo, 4);
@@ -311,7 +355,8 @@ class BeaconTopologyTest {
     StatsSeries series = found(t.queries.stats("adv-1", null, Duration.ofHours(24), HOUR, now));
     assertEquals(24, series.points().size());
     StatsPoint twoAgo = series.points().get(21);
-    assertEquals(twoHoursAgo.truncatedTo(ChronoUnit.HOURS), twoAgo.start());
+    assertEquals(series.start().plus(Duration.ofHours(21)), twoAgo.start(), "steps count back from the window's end");
+    assertTrue(!twoHoursAgo.isBefore(twoAgo.start()) && twoHoursAgo.isBefore(twoAgo.start().plus(HOUR)));
     assertEquals(new StatsPoint(twoAgo.start(), 0, 4, 1, 0.25), twoAgo);
     assertEquals(2, series.points().get(23).views());
     assertEquals(6, series.points().stream().mapToLong(p -> p.views() + p.impressions()).sum());
@@ -327,7 +372,7 @@ class BeaconTopologyTest {
 
     StatsSeries series = found(t.queries.stats("adv-1", "p-1", Duration.ofHours(24), HOUR, now));
     assertEquals(24, series.points().size());
-    assertEquals(new StatsPoint(twoHoursAgo.truncatedTo(ChronoUnit.HOURS), 0, 4, 1, 0.25), series.points().get(21));
+    assertEquals(new StatsPoint(series.start().plus(Duration.ofHours(21)), 0, 4, 1, 0.25), series.points().get(21));
     assertEquals(3, series.points().get(23).views());
     assertEquals(4, series.points().stream().mapToLong(StatsPoint::impressions).sum(), "p-2's impressions are not p-1's");
     StatsSeries unknownProduct = found(t.queries.stats("adv-1", "p-9", Duration.ofHours(24), HOUR, now));

@@ -124,7 +124,8 @@ final class TopologyHarness implements AutoCloseable {
       return new QueryResult.Found<>(new AdvertiserState(
           driver.getKeyValueStore(StoreNames.PRODUCT_COUNTS),
           driver.getKeyValueStore(StoreNames.ADVERTISER_COUNTS),
-          driver.getKeyValueStore(StoreNames.COUNTED_ADVERTISERS)));
+          driver.getKeyValueStore(StoreNames.COUNTED_ADVERTISERS),
+          driver.getKeyValueStore(StoreNames.EVENT_TOTALS)));
     }
 
     @Override

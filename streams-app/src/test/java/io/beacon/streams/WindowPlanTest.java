@@ -17,6 +17,16 @@ class WindowPlanTest {
   private static final long NOW = Instant.parse("2026-11-22T10:30:00Z").toEpochMilli();
 
   @Test
+  void shouldEndAWindowAtTheMinuteAskedForOrAtTheCoarsestBucketItsStartStillHas() {
+    assertEquals(NOW, WindowPlan.alignedEnd(NOW, HOUR, NOW), "10:30:00 sharp ends at 10:30:00");
+    assertEquals(NOW + MIN, WindowPlan.alignedEnd(NOW + 1, HOUR, NOW), "10:30:00.001 ends with its minute");
+    assertEquals(NOW - 9 * MIN, WindowPlan.alignedEnd(NOW - 9 * MIN - 30_000, DAY, NOW), "24h at 10:20:30 ends at 10:21");
+    assertEquals(NOW + 30 * MIN, WindowPlan.alignedEnd(NOW, 7 * DAY, NOW), "7d: minutes have expired a week back; hours have not");
+    assertEquals(Resolution.DAY.bucketStart(NOW) + DAY, WindowPlan.alignedEnd(NOW, 30 * DAY, NOW), "30d: days");
+    assertEquals(NOW - 3 * DAY + 30 * MIN, WindowPlan.alignedEnd(NOW - 3 * DAY, HOUR, NOW), "an hour 3 days back: its minutes expired");
+  }
+
+  @Test
   void shouldReadAnHourAsSixtyMinuteBucketsInOneRun() {
     long end = NOW + MIN;
     WindowPlan plan = WindowPlan.of(end - HOUR, end, Resolution.DAY, NOW);

@@ -5,6 +5,7 @@ import io.beacon.streams.query.RankedItem;
 import io.beacon.streams.query.Ranking;
 import io.beacon.streams.query.StatsPoint;
 import io.beacon.streams.query.StatsSeries;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
@@ -37,9 +38,11 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Recommendations(String advertiserId, String model, Window window, List<Item> items, @Nullable String note, long lag) {
+  record Recommendations(String advertiserId, String model, Window window, @JsonProperty("final") boolean isFinal, List<Item> items,
+      @Nullable String note, long lag) {
     static Recommendations of(Ranking r, long lag) {
-      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), Item.of(r.items()), r.note(), lag);
+      return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), r.isFinal(), Item.of(r.items()),
+          r.note(), lag);
     }
   }
 
@@ -51,9 +54,10 @@ final class Responses {
   }
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record Stats(String advertiserId, @Nullable String productId, Window window, String step, List<Point> points, long lag) {
+  record Stats(String advertiserId, @Nullable String productId, Window window, @JsonProperty("final") boolean isFinal, String step,
+      List<Point> points, long lag) {
     static Stats of(StatsSeries s, long lag) {
-      return new Stats(s.advertiserId(), s.productId(), new Window(s.start(), s.end()), WindowParam.nameOf(s.step()),
+      return new Stats(s.advertiserId(), s.productId(), new Window(s.start(), s.end()), s.isFinal(), WindowParam.nameOf(s.step()),
           s.points().stream().map(Point::of).toList(), lag);
     }
   }

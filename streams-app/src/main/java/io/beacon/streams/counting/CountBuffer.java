@@ -67,6 +67,15 @@ final class CountBuffer {
     }
   }
 
+  /** Sets the total under {@code key} to {@code value}, when that changes it. */
+  void set(String key, long value) {
+    Long current = heldTotals.computeIfAbsent(key, totals::get);
+    if (current == null || current != value) {
+      heldTotals.put(key, value);
+      changedTotals.add(key);
+    }
+  }
+
   /** Adds one to the total under {@code key}. */
   void increment(String key) {
     Long current = heldTotals.computeIfAbsent(key, totals::get);

@@ -55,6 +55,11 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   static final int FEW_EVENTS = 100;
   static final Duration FEW_EVENTS_FLUSH_INTERVAL = Duration.ofMillis(10);
   public static final String ACCEPTED = "accepted";
+  /**
+   * The key in the totals store of the task's stream time, written at each flush: queries tell
+   * from it whether a window can still change (events older than it minus the grace are LATE).
+   */
+  public static final String STREAM_TIME = "stream-time";
 
   private final BeaconConfig config;
   private final String rejectedSink;
@@ -111,6 +116,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
 
   @Override
   public void process(Record<String, AdEvent> record) {
+    // Held like the rest, so a flush writes only what records put in memory: the changelog writes
+    // take the record context of the record being processed, which a task has none of before its
+    // first record (invariant 7).
+    counts.set(STREAM_TIME, context.currentStreamTimeMs());
     AdEvent event = record.value();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     Optional<String> invalid = EventRules.problem(record.key(), event, now, config);

@@ -54,7 +54,9 @@
  *       implements Kafka Streams' internal {@code CachedStateStore}, whose {@code flushCache} the
  *       task calls in {@code prepareCommit}, before it flushes the changelog producer and commits
  *       the offsets (or the transaction). The held state then commits with the input offsets. The
- *       hook writes only to stores without a record cache. Tests: {@code
+ *       hook writes only to stores without a record cache, and only what {@code process} put in
+ *       memory: a changelog write takes the timestamp of the record being processed, and before a
+ *       task's first record there is none (a write then fails, and with it the stream thread). Tests: {@code
  *       BeaconTopologyTest.shouldWriteWhatTheProcessorHoldsAtEveryCommitOfItsTask} (the driver
  *       runs a real {@code StreamTask}); end to end under exactly_once_v2 with SIGKILL, {@code
  *       RestartIT} and {@code ChaosIT}.

@@ -5,6 +5,7 @@ import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.counting.CountKeys;
+import io.beacon.streams.counting.EventCountingProcessor;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -15,7 +16,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public record AdvertiserState(
     ReadOnlyKeyValueStore<Bytes, Counts> productCounts,
     ReadOnlyKeyValueStore<Bytes, Counts> advertiserCounts,
-    ReadOnlyKeyValueStore<String, Long> countedAdvertisers) {
+    ReadOnlyKeyValueStore<String, Long> countedAdvertisers,
+    ReadOnlyKeyValueStore<String, Long> totals) {
+
+  /**
+   * The stream time of the advertiser's partition as of the last write of its counts: events
+   * older than it minus the grace period are rejected LATE. {@link Long#MIN_VALUE} before the
+   * first.
+   */
+  public long streamTime() {
+    Long streamTime = totals.get(EventCountingProcessor.STREAM_TIME);
+    return streamTime == null ? Long.MIN_VALUE : streamTime;
+  }
 
   /** The advertiser's own counts in buckets {@code first..last} (bucket starts) of one resolution, oldest first. */
   public void advertiserBuckets(String advertiserId, Resolution r, long first, long last, BiConsumer<Bytes, Counts> each) {

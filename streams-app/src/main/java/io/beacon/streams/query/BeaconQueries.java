@@ -41,6 +41,7 @@ public final class BeaconQueries {
   private final AdvertiserState.Source source;
   private final Ranker ranker;
   private final Clock clock;
+  private final long graceMs;
   private final ProductSums productSums;
   /**
    * Rankings already computed, by what they were computed from: a query whose advertiser counts
@@ -52,6 +53,7 @@ public final class BeaconQueries {
     this.source = source;
     this.ranker = new Ranker(config.ctrPriorImpressions(), config.ctrMinImpressions());
     this.clock = clock;
+    this.graceMs = config.grace().toMillis();
     this.productSums = new ProductSums(config.maxClockSkew());
   }
 
@@ -60,8 +62,8 @@ public final class BeaconQueries {
    * holding {@code end}.
    */
   public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
-    long windowEnd = Resolution.MINUTE.bucketStart(end.toEpochMilli()) + Resolution.MINUTE.sizeMs();
     long now = clock.millis();
+    long windowEnd = WindowPlan.alignedEnd(end.toEpochMilli(), length.toMillis(), now);
     WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, now);
     return withState(advertiserId, state -> {
       ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan, now);
@@ -71,7 +73,7 @@ public final class BeaconQueries {
         Map<String, Counts> byProduct = productSums.byProduct(state, snapshot);
         List<RankedItem> items = ranker.rank(model, byProduct, n);
         ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), items,
-            ranker.shortfall(model, byProduct, items.size(), n));
+            ranker.shortfall(model, byProduct, items.size(), n), isFinal(state, plan.end()));
         keep(key, ranking);
       }
       return ranking;
@@ -79,8 +81,9 @@ public final class BeaconQueries {
   }
 
   /**
-   * An advertiser's counts per {@code step} over {@code length}, steps aligned to multiples of the
-   * step (UTC), the last one holding {@code end}. {@code length} must be a multiple of {@code step}.
+   * An advertiser's counts per {@code step} over {@code length}, ending where a window of that
+   * length asked to end at {@code end} does ({@link WindowPlan#alignedEnd}); the steps count back
+   * from there. {@code length} must be a multiple of {@code step}.
    *
    * @param productId null for all the advertiser's products, else only this product's counts
    */
@@ -89,16 +92,17 @@ public final class BeaconQueries {
     if (stepMs <= 0 || length.toMillis() % stepMs != 0) {
       throw new IllegalArgumentException("window " + length + " is not a multiple of step " + step);
     }
-    long seriesEnd = Math.floorDiv(end.toEpochMilli(), stepMs) * stepMs + stepMs;
+    long now = clock.millis();
+    long seriesEnd = WindowPlan.alignedEnd(end.toEpochMilli(), length.toMillis(), now);
     long seriesStart = seriesEnd - length.toMillis();
-    WindowPlan plan = WindowPlan.of(seriesStart, seriesEnd, coarsestDividing(stepMs), clock.millis());
+    WindowPlan plan = WindowPlan.of(seriesStart, seriesEnd, coarsestWithin(stepMs, seriesStart), now);
     return withState(advertiserId, state -> {
       TreeMap<Long, Counts> bySteps = new TreeMap<>();
       for (long t = seriesStart; t < seriesEnd; t += stepMs) {
         bySteps.put(t, Counts.ZERO);
       }
       BiConsumer<Bytes, Counts> addToStep = (key, counts) -> {
-        long stepStart = Math.floorDiv(CountKeys.bucketStart(key), stepMs) * stepMs;
+        long stepStart = seriesStart + Math.floorDiv(CountKeys.bucketStart(key) - seriesStart, stepMs) * stepMs;
         if (bySteps.containsKey(stepStart)) {
           bySteps.merge(stepStart, counts, Counts::plus);
         }
@@ -119,7 +123,8 @@ public final class BeaconQueries {
       }
       List<StatsPoint> points = new ArrayList<>();
       bySteps.forEach((t, c) -> points.add(new StatsPoint(Instant.ofEpochMilli(t), c.views(), c.impressions(), c.clicks(), c.ctr())));
-      return new StatsSeries(advertiserId, productId, Instant.ofEpochMilli(seriesStart), Instant.ofEpochMilli(seriesEnd), step, points);
+      return new StatsSeries(advertiserId, productId, Instant.ofEpochMilli(seriesStart), Instant.ofEpochMilli(seriesEnd), step, points,
+          isFinal(state, seriesEnd));
     });
   }
 
@@ -266,14 +271,23 @@ public final class BeaconQueries {
     }
   }
 
-  /** The coarsest resolution whose buckets fit whole into steps of {@code stepMs}. */
-  private static Resolution coarsestDividing(long stepMs) {
+  /** The coarsest resolution whose buckets fit whole into steps of {@code stepMs} that start at {@code firstStep}. */
+  private static Resolution coarsestWithin(long stepMs, long firstStep) {
     Resolution coarsest = Resolution.MINUTE;
     for (Resolution r : Resolution.values()) {
-      if (stepMs % r.sizeMs() == 0) {
+      if (stepMs % r.sizeMs() == 0 && firstStep % r.sizeMs() == 0) {
         coarsest = r;
       }
     }
     return coarsest;
+  }
+
+  /**
+   * Whether no live event can change a window ending at {@code end} any more: the stream time of
+   * the advertiser's partition has passed its end by the grace period, so any event inside it is
+   * rejected LATE.
+   */
+  private boolean isFinal(AdvertiserState state, long end) {
+    return state.streamTime() >= end + graceMs;
   }
 }

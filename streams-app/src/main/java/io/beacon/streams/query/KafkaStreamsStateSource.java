@@ -149,7 +149,8 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
       return new QueryResult.Found<>(new AdvertiserState(
           this.<Bytes, Counts>store(StoreNames.PRODUCT_COUNTS, partition),
           this.<Bytes, Counts>store(StoreNames.ADVERTISER_COUNTS, partition),
-          this.<String, Long>store(StoreNames.COUNTED_ADVERTISERS, partition)));
+          this.<String, Long>store(StoreNames.COUNTED_ADVERTISERS, partition),
+          this.<String, Long>store(StoreNames.EVENT_TOTALS, partition)));
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("the state of advertiser " + advertiserId + " is not queryable here yet: " + e.getMessage());
     }

@@ -33,6 +33,30 @@ public record WindowPlan(long start, long end, List<Run> runs) {
   }
 
   /**
+   * Where a window of {@code length} asked to end at {@code end} does end: {@code end} rounded up
+   * to the finest bucket size still kept for the window's whole span, so the window is summed
+   * exactly. Up to a day or so back that is the minute that holds {@code end} (a window asked to
+   * end at 09:51:00 ends then; at 09:51:30, with the minute, at 09:52:00); a 7-day window ends on
+   * an hour boundary and a 30-day window on a day boundary, because finer buckets have expired by
+   * their start.
+   *
+   * @param now the wall clock: what is older than a resolution's retention is not read from it
+   */
+  public static long alignedEnd(long end, long length, long now) {
+    for (Resolution r : RESOLUTIONS) {
+      long aligned = ceil(end, r.sizeMs());
+      if (retained(r, aligned - length, now)) {
+        return aligned;
+      }
+    }
+    return ceil(end, Resolution.DAY.sizeMs());
+  }
+
+  private static long ceil(long t, long size) {
+    return -Math.floorDiv(-t, size) * size;
+  }
+
+  /**
    * Plans {@code [start, end)}, using buckets no coarser than {@code coarsest}.
    *
    * @param now the wall clock: what is older than a resolution's retention is not read from it
