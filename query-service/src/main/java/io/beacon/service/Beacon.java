@@ -2,6 +2,7 @@ package io.beacon.service;
 
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
 import io.beacon.service.auth.ApiKeys;
+import io.beacon.service.backfill.BackfillCommand;
 import io.beacon.service.auth.KeysCommand;
 import io.beacon.service.demo.DemoTraffic;
 import io.beacon.streams.BeaconConfig;
@@ -24,6 +25,7 @@ public final class Beacon {
   static final String USAGE = """
       Usage: beacon start [--demo] [--port N] [--kafka-port N] [--data-dir DIR]
              beacon keys mint --scope SCOPE [--scope SCOPE ...] [--name NAME]
+             beacon backfill FILE [--url URL] [--api-key KEY]   (past events, JSON lines; --help for more)
 
         --demo          create demo advertisers and a catalog, and send live synthetic traffic
         --port N        HTTP port (default 8080, or MICRONAUT_SERVER_PORT)
@@ -43,6 +45,9 @@ public final class Beacon {
     }
     if (args.length > 0 && args[0].equals("keys")) {
       System.exit(KeysCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals("backfill")) {
+      System.exit(BackfillCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
     StartOptions options;
     try {

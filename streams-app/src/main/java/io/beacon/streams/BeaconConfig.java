@@ -103,11 +103,22 @@ public record BeaconConfig(
   }
 
   /**
-   * How long the dedup store keeps an event id: a late duplicate's first copy may be up to the
-   * grace period old when it arrives, and ids are kept in buckets a dedup window long.
+   * How long the dedup store keeps an event id: as long as any bucket can still take an event of
+   * its time (the day buckets' retention), so that a backfill is checked against every id counted
+   * in its range, live or backfilled; plus the window on either side that an id's bucket reaches.
    */
   public Duration dedupRetention() {
-    return dedupWindow.plus(grace).multipliedBy(2);
+    return Duration.ofMillis(Resolution.longestRetentionMs()).plus(dedupWindow.multipliedBy(2));
+  }
+
+  /**
+   * How far back from stream time the dedup checks of live events reach: a live event may be up to
+   * the grace period old, and ids are kept in buckets a dedup window long, whose neighbours are
+   * checked too. Only this span has Bloom filters; older buckets, which only backfilled events
+   * check, are read from the store.
+   */
+  public Duration dedupLiveReach() {
+    return grace.plus(dedupWindow.multipliedBy(2));
   }
 
   /** host:port[,host:port]: a typo here otherwise shows up as a client retrying forever. */

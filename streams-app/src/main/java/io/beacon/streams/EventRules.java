@@ -3,12 +3,20 @@ package io.beacon.streams;
 import io.beacon.avro.AdEvent;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * What makes an event countable, whoever sent it: the HTTP collector checks it before writing to
  * Kafka, and the topology checks it again for records that other producers wrote.
  */
 public final class EventRules {
+
+  /**
+   * The header that marks an event as backfilled: loaded after the fact (from logs, after an
+   * outage, or history for a new advertiser) rather than sent live. It is counted into every bucket
+   * still kept for its time instead of only while within the grace period.
+   */
+  public static final String BACKFILL_HEADER = "beacon.backfill";
 
   /** Longest id, in characters, for every id field. */
   public static final int MAX_ID_LENGTH = 128;
@@ -41,6 +49,11 @@ public final class EventRules {
           + " days, the longest time counts are kept");
     }
     return Optional.empty();
+  }
+
+  /** Whether the record was sent as a backfill ({@link #BACKFILL_HEADER}). */
+  public static boolean isBackfill(Headers headers) {
+    return headers.lastHeader(BACKFILL_HEADER) != null;
   }
 
   /** The first problem with an event read from Kafka as "field: reason", or empty if it is valid. */

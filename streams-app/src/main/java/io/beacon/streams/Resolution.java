@@ -47,6 +47,14 @@ public enum Resolution {
     return ordinal() + 1 < all.length ? Optional.of(all[ordinal() + 1]) : Optional.empty();
   }
 
+  /**
+   * The start of the oldest bucket of this resolution still kept at {@code streamTime}: expiry
+   * deletes older ones, and an event older than it is not counted at this resolution.
+   */
+  public long oldestKept(long streamTime) {
+    return bucketStart(streamTime - retentionMs);
+  }
+
   /** The longest retention of all resolutions: nothing older is kept anywhere. */
   public static long longestRetentionMs() {
     return DAY.retentionMs;

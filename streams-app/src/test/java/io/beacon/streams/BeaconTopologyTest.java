@@ -26,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -119,6 +121,56 @@ class BeaconTopologyTest {
     assertEquals(List.of("LATE"), t.rejectedReasons());
     assertEquals(2, found(t.queries.localTotals()).accepted());
     assertEquals(1L, found(t.queries.localTotals()).rejected().get(RejectReason.LATE));
+  }
+
+  @Test
+  void shouldCountABackfilledEventIntoEveryBucketStillKeptForItsTimeAndRefuseOnlyWhatNoneHolds() {
+    t.send("adv-1", "p-0", EventType.VIEW, now, 1); // stream time: now
+    Instant threeHours = now.minus(Duration.ofHours(3));
+    Instant threeDays = now.minus(Duration.ofDays(3));
+    Instant tenDays = now.minus(Duration.ofDays(10));
+    Instant thirtyFourDays = now.minus(Duration.ofDays(34));
+    for (Instant time : List.of(threeHours, threeDays, tenDays, thirtyFourDays)) {
+      t.backfill(t.event("adv-1", "p-1", EventType.VIEW, time));
+    }
+    t.send("adv-1", "p-1", EventType.VIEW, threeHours, 1); // live, past the grace
+
+    assertEquals(List.of("LATE"), t.rejectedReasons(), "only the live event past the grace");
+    assertEquals(List.of(1L, 1L, 1L), views(threeHours), "minute, hour, day");
+    assertEquals(List.of(0L, 1L, 1L), views(threeDays), "minute buckets are kept 2 days");
+    assertEquals(List.of(0L, 0L, 1L), views(tenDays), "hour buckets 8 days");
+    assertEquals(List.of(0L, 0L, 1L), views(thirtyFourDays), "day buckets 35 days");
+    assertEquals(5, found(t.queries.localTotals()).accepted());
+  }
+
+  @Test
+  void shouldCountABackfillOnceWhenLoadedAgainAndNotCountALiveEventAgainWhenBackfilled() {
+    AdEvent liveThreeDaysAgo = t.event("adv-1", "p-1", EventType.VIEW, now.minus(Duration.ofDays(3)));
+    t.send(liveThreeDaysAgo); // counted live, back then
+    t.send("adv-1", "p-1", EventType.VIEW, now, 1); // stream time: now, days past the live id's filters
+    List<AdEvent> backfill = new ArrayList<>();
+    for (int day = 1; day <= 7; day++) {
+      backfill.add(t.event("adv-1", "p-2", EventType.VIEW, now.minus(Duration.ofDays(day)).minus(Duration.ofMinutes(day))));
+    }
+
+    backfill.forEach(t::backfill);
+    backfill.forEach(t::backfill); // the same file again
+    t.backfill(liveThreeDaysAgo); // the logs hold what was counted live too
+
+    assertEquals(Collections.nCopies(8, "DUPLICATE"), t.rejectedReasons());
+    for (AdEvent event : backfill) {
+      assertEquals(1, productCounts("adv-1", Resolution.DAY, event.getEventTime(), "p-2").views(), event.getEventTime().toString());
+    }
+    assertEquals(1, productCounts("adv-1", Resolution.DAY, liveThreeDaysAgo.getEventTime(), "p-1").views());
+    assertEquals(9, found(t.queries.localTotals()).accepted());
+  }
+
+  /** The views of p-1 in the minute, hour and day buckets that hold {@code time}; 0 where there is none. */
+  private List<Long> views(Instant time) {
+    return java.util.Arrays.stream(Resolution.values()).map(r -> {
+      Counts counts = productCounts("adv-1", r, time, "p-1");
+      return counts == null ? 0L : counts.views();
+    }).toList();
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around Beacon's topology, with typed topics and the query facade on its stores. */
 final class TopologyHarness implements AutoCloseable {
@@ -90,6 +92,13 @@ final class TopologyHarness implements AutoCloseable {
 
   void send(AdEvent event) {
     events.pipeInput(event.getAdvertiserId(), event, event.getEventTime());
+  }
+
+  /** Sends the event as a backfill, as the collector's backfill route marks it. */
+  void backfill(AdEvent event) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(EventRules.BACKFILL_HEADER, new byte[] {1});
+    events.pipeInput(new TestRecord<>(event.getAdvertiserId(), event, headers, event.getEventTime()));
   }
 
   /** Sends {@code count} events of one type for one product at one time. */

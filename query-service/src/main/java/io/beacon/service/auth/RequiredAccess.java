@@ -44,8 +44,8 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     if (s.length >= 1 && s[0].equals("internal")) {
       return new RequiredAccess(Kind.PEER, "/internal", null);
     }
-    if (s.length == 2 && s[0].equals("v1") && s[1].equals("events")) {
-      return new RequiredAccess(Kind.COLLECTOR, "/v1/events", null);
+    if (s.length == 2 && s[0].equals("v1") && (s[1].equals("events") || s[1].equals("backfill"))) {
+      return new RequiredAccess(Kind.COLLECTOR, "/v1/" + s[1], null);
     }
     if (s.length == 1 && s[0].equals("px")) {
       return new RequiredAccess(Kind.COLLECTOR, "/px", null);

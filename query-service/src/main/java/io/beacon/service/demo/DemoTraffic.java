@@ -8,7 +8,11 @@ import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.EventRules;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -26,16 +30,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Demo data for {@code ./beacon start --demo}: a few advertisers (one INACTIVE, to show
- * filtering), a catalog, and live synthetic traffic with skewed product popularity and a true CTR
- * per product, so the rankings have something to show within seconds.
+ * filtering), a catalog, seven days of history loaded as a backfill, and live synthetic traffic
+ * with skewed product popularity and a true CTR per product, so every window, the chart and the
+ * daily history have something to show at once.
  */
 public final class DemoTraffic implements AutoCloseable {
 
   public static final List<String> ADVERTISERS = List.of("acme-shoes", "nordic-outdoor", "city-bikes");
   static final String INACTIVE_ADVERTISER = "closed-store";
   private static final int PRODUCTS_PER_ADVERTISER = 40;
-  private static final int EVENTS_PER_TICK = 20;
+  private static final int EVENTS_PER_TICK = 5;
   private static final long TICK_MS = 100;
+  /** History loaded at start, and events per minute in it at the busiest hour of the day. */
+  static final Duration HISTORY = Duration.ofDays(7);
+  private static final int HISTORY_EVENTS_PER_MINUTE = 100;
   private static final Logger LOG = LoggerFactory.getLogger(DemoTraffic.class);
 
   private final BeaconTopics topics;
@@ -69,7 +77,7 @@ public final class DemoTraffic implements AutoCloseable {
     throw new IllegalArgumentException("not a Beacon record: " + value);
   }
 
-  /** Registers the demo advertisers and catalog, then sends about 200 events a second. */
+  /** Registers the demo advertisers and catalog, backfills their history, then sends about 50 events a second. */
   public void start() {
     Instant now = Instant.now();
     for (String advertiser : ADVERTISERS) {
@@ -86,37 +94,80 @@ public final class DemoTraffic implements AutoCloseable {
     producer.send(new ProducerRecord<>(topics.advertisers(), INACTIVE_ADVERTISER, Advertiser.newBuilder()
         .setAdvertiserId(INACTIVE_ADVERTISER).setName("Closed Store").setStatus(AdvertiserStatus.INACTIVE).setUpdatedAt(now).build()));
     producer.flush();
+    long history = backfillHistory(now);
     scheduler.scheduleAtFixedRate(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+    LOG.info("demo: backfilled {} events over the last {} days", history, HISTORY.toDays());
     LOG.info("demo: {} advertisers with {} products each, sending ~{} events/s", ADVERTISERS.size(),
         PRODUCTS_PER_ADVERTISER, EVENTS_PER_TICK * 1000 / TICK_MS);
+  }
+
+  /**
+   * Sends {@link #HISTORY} of traffic before {@code now} as a backfill, busier by day than by night.
+   * Each minute's events are made from a seed of that minute, ids included, so a second start over
+   * the same state loads the minutes it shares with the first as duplicates. How many it sent.
+   */
+  private long backfillHistory(Instant now) {
+    long sent = 0;
+    Instant first = now.truncatedTo(ChronoUnit.MINUTES).minus(HISTORY);
+    for (Instant minute = first; minute.isBefore(now.truncatedTo(ChronoUnit.MINUTES)); minute = minute.plus(Duration.ofMinutes(1))) {
+      Random seeded = new Random(minute.toEpochMilli());
+      int hour = minute.atZone(ZoneOffset.UTC).getHour();
+      int events = (int) Math.round(HISTORY_EVENTS_PER_MINUTE * (0.55 - 0.45 * Math.cos((hour - 2) * Math.PI / 12)));
+      for (int i = 0; i < events; i++) {
+        Instant time = minute.plusMillis(seeded.nextInt(60_000));
+        String prefix = "demo-" + minute.toEpochMilli() / 60_000 + "-" + i;
+        sent += events(seeded, (advertiser, product, type, click) -> send(prefix + (click ? "c" : ""), time, advertiser, product, type,
+            seeded, true));
+      }
+    }
+    producer.flush();
+    return sent;
+  }
+
+  private interface Sender {
+    void send(String advertiser, String product, EventType type, boolean click);
   }
 
   private void tick() {
     try {
       for (int i = 0; i < EVENTS_PER_TICK; i++) {
-        boolean inactive = random.nextInt(100) == 0;
-        String advertiser = inactive ? INACTIVE_ADVERTISER : ADVERTISERS.get(random.nextInt(ADVERTISERS.size()));
-        // Product popularity falls off like 1/rank (Zipf), and each product has its own true CTR.
-        int rank = (int) Math.min(PRODUCTS_PER_ADVERTISER, Math.floor(Math.exp(random.nextDouble() * Math.log(PRODUCTS_PER_ADVERTISER + 1))));
-        String product = productId(advertiser, Math.max(1, rank));
-        double trueCtr = 0.01 + 0.15 * ((rank * 7919) % PRODUCTS_PER_ADVERTISER) / PRODUCTS_PER_ADVERTISER;
-        EventType type = random.nextInt(3) == 0 ? EventType.VIEW : EventType.IMPRESSION;
-        send(advertiser, product, type);
-        if (type == EventType.IMPRESSION && random.nextDouble() < trueCtr) {
-          send(advertiser, product, EventType.CLICK);
-        }
+        Instant now = Instant.now();
+        events(random, (advertiser, product, type, click) -> send(UUID.randomUUID().toString(), now, advertiser, product, type, random,
+            false));
       }
     } catch (RuntimeException e) {
       LOG.warn("demo traffic could not send: {}", e.getMessage());
     }
   }
 
-  private void send(String advertiser, String product, EventType type) {
-    AdEvent event = AdEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setType(type)
-        .setEventTime(Instant.now()).setAdvertiserId(advertiser).setProductId(product)
+  /**
+   * One view or impression of a product of a random advertiser, and a click on the impression at
+   * the product's true CTR: product popularity falls off like 1/rank (Zipf). How many events.
+   */
+  private static int events(Random random, Sender sender) {
+    boolean inactive = random.nextInt(100) == 0;
+    String advertiser = inactive ? INACTIVE_ADVERTISER : ADVERTISERS.get(random.nextInt(ADVERTISERS.size()));
+    int rank = (int) Math.min(PRODUCTS_PER_ADVERTISER, Math.floor(Math.exp(random.nextDouble() * Math.log(PRODUCTS_PER_ADVERTISER + 1))));
+    String product = productId(advertiser, Math.max(1, rank));
+    double trueCtr = 0.01 + 0.15 * ((rank * 7919) % PRODUCTS_PER_ADVERTISER) / PRODUCTS_PER_ADVERTISER;
+    EventType type = random.nextInt(3) == 0 ? EventType.VIEW : EventType.IMPRESSION;
+    sender.send(advertiser, product, type, false);
+    if (type == EventType.IMPRESSION && random.nextDouble() < trueCtr) {
+      sender.send(advertiser, product, EventType.CLICK, true);
+      return 2;
+    }
+    return 1;
+  }
+
+  private void send(String id, Instant time, String advertiser, String product, EventType type, Random random, boolean backfill) {
+    AdEvent event = AdEvent.newBuilder().setEventId(id).setType(type)
+        .setEventTime(time).setAdvertiserId(advertiser).setProductId(product)
         .setUserId("u-" + random.nextInt(1000)).build();
     ProducerRecord<String, Object> record = new ProducerRecord<>(topics.events(), advertiser, event);
     record.headers().add(ProcessingListener.ACCEPTED_AT_HEADER, ProcessingListener.acceptedAt(System.currentTimeMillis()));
+    if (backfill) {
+      record.headers().add(EventRules.BACKFILL_HEADER, new byte[] {1});
+    }
     producer.send(record);
   }
 

@@ -35,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.beacon.streams.EventRules;
 import io.beacon.streams.ProcessingListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -48,6 +49,9 @@ class EventController {
 
   /** Most events in one {@code POST /v1/events}. */
   static final int MAX_BATCH = 1000;
+
+  /** The value of the backfill header: its presence is what counts. */
+  private static final byte[] BACKFILL_MARK = {1};
 
   /** A transparent 1×1 GIF. */
   static final byte[] PIXEL = Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
@@ -89,25 +93,44 @@ class EventController {
   @Status(HttpStatus.ACCEPTED)
   @ExecuteOn(TaskExecutors.BLOCKING) // a batch takes up to a millisecond to parse: off the event loop
   CompletableFuture<Accepted> events(@Body byte[] body, HttpRequest<?> request) {
+    return accept("batch", body, request, false);
+  }
+
+  @Operation(summary = "Load up to 1000 past events, all or none",
+      description = "As POST /v1/events, for events of the past: each needs its event_id and event_time, and is counted"
+          + " into every bucket still kept for its time (minutes 2 days, hours 8 days, days 35 days), once, however often it"
+          + " is loaded and whether or not it was counted live. 202 with a warning per event that will not count, or only"
+          + " in coarser buckets.")
+  @Post("/v1/backfill")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Status(HttpStatus.ACCEPTED)
+  @ExecuteOn(TaskExecutors.BLOCKING)
+  CompletableFuture<Accepted> backfill(@Body byte[] body, HttpRequest<?> request) {
+    return accept("backfill", body, request, true);
+  }
+
+  /** Parses a batch, all or none, and writes it; {@code source} names it in the metrics. */
+  private CompletableFuture<Accepted> accept(String source, byte[] body, HttpRequest<?> request, boolean backfill) {
     JsonNode batch = json.parse(body);
     if (!batch.isArray()) {
-      throw rejected("batch", 0, ProblemException.invalid("body", "must be a JSON array of events, was " + JsonBodies.kind(batch)));
+      throw rejected(source, 0, ProblemException.invalid("body", "must be a JSON array of events, was " + JsonBodies.kind(batch)));
     }
     if (batch.size() == 0 || batch.size() > MAX_BATCH) {
-      throw rejected("batch", batch.size(), ProblemException.invalid("body",
+      throw rejected(source, batch.size(), ProblemException.invalid("body",
           "must hold 1 to " + MAX_BATCH + " events, held " + batch.size()));
     }
     List<FieldError> errors = new ArrayList<>();
     List<AdEvent> events = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      events.add(parser.parse(JsonBodies.object(batch.get(i), "[" + i + "]", EventParser.FIELDS, errors)));
+      FieldValues fields = JsonBodies.object(batch.get(i), "[" + i + "]", EventParser.FIELDS, errors);
+      events.add(backfill ? parser.parseBackfill(fields) : parser.parse(fields));
     }
     if (!errors.isEmpty()) {
-      throw rejected("batch", events.size(), ProblemException.invalid(errors));
+      throw rejected(source, events.size(), ProblemException.invalid(errors));
     }
     events.stream().map(AdEvent::getAdvertiserId).distinct().forEach(adv -> CallerKey.requireWriteFor(request, adv));
-    List<EventOutlook.Warning> warnings = outlook.warnings(events);
-    return write("batch", events, writer::writeAsync).thenApply(written -> new Accepted(events.size(),
+    List<EventOutlook.Warning> warnings = backfill ? outlook.backfillWarnings(events) : outlook.warnings(events);
+    return write(source, events, backfill, writer::writeAsync).thenApply(written -> new Accepted(events.size(),
         events.stream().map(AdEvent::getEventId).toList(), warnings.isEmpty() ? null : warnings));
   }
 
@@ -143,7 +166,7 @@ class EventController {
       throw rejected("pixel", 1, ProblemException.invalid(errors));
     }
     CallerKey.requireWriteFor(request, event.getAdvertiserId());
-    return write("pixel", List.of(event), writer::writeAsyncFromEventLoop).thenApply(written -> gif());
+    return write("pixel", List.of(event), false, writer::writeAsyncFromEventLoop).thenApply(written -> gif());
   }
 
   private static HttpResponse<byte[]> gif() {
@@ -157,7 +180,7 @@ class EventController {
    * waits for the acknowledgements: 64 threads parked on them, and waking each, cost more than the
    * rest of a pixel (BENCHMARKS.md).
    */
-  private CompletableFuture<Void> write(String source, List<AdEvent> events,
+  private CompletableFuture<Void> write(String source, List<AdEvent> events, boolean backfill,
       Function<List<ProducerRecord<String, byte[]>>, CompletableFuture<Void>> send) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
     byte[] acceptedAt = ProcessingListener.acceptedAt(System.currentTimeMillis());
@@ -165,6 +188,9 @@ class EventController {
       ProducerRecord<String, byte[]> record =
           new ProducerRecord<>(topic, event.getAdvertiserId(), BeaconSerdes.adEvent().serialize(topic, event));
       record.headers().add(ProcessingListener.ACCEPTED_AT_HEADER, acceptedAt);
+      if (backfill) {
+        record.headers().add(EventRules.BACKFILL_HEADER, BACKFILL_MARK);
+      }
       records.add(record);
     }
     return send.apply(records).whenComplete((written, failure) ->

@@ -49,6 +49,23 @@ final class EventParser {
   }
 
   /**
+   * A backfilled event, which must carry its id and its time: the id is what makes loading the
+   * same events again count nothing twice, and a backfill is about a time other than now.
+   */
+  AdEvent parseBackfill(FieldValues fields) {
+    boolean missing = false;
+    for (String required : List.of("event_id", "event_time")) {
+      if (fields.raw(required) == null) {
+        missing = true;
+        fields.error(required, "is required in a backfill: " + (required.equals("event_id")
+            ? "the id makes loading the same events again count nothing twice" : "a backfill is about a past time"));
+      }
+    }
+    AdEvent event = parse(fields);
+    return missing ? null : event;
+  }
+
+  /**
    * The event, or null when a field is wrong (each wrong field adds an error to {@code fields}).
    * A missing {@code event_id} is minted, a missing {@code event_time} is the collector's clock.
    */

@@ -2,6 +2,8 @@ package io.beacon.service.streams;
 
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.StoreNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -42,6 +47,7 @@ final class TopicInitializer {
           missing.add(topic);
         }
       }
+      keepDedupIdsLongEnough(admin, config, existing);
       if (missing.isEmpty()) {
         return;
       }
@@ -65,6 +71,32 @@ final class TopicInitializer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  /**
+   * Raises the retention of the dedup store's changelog to what the store keeps now, when an
+   * earlier version created it with less: Kafka Streams sets it only when it creates the topic, and
+   * a restore from a changelog that lost ids would count a backfill of their time again.
+   */
+  private static void keepDedupIdsLongEnough(Admin admin, BeaconConfig config, Set<String> existing)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    String changelog = config.applicationId() + "-" + StoreNames.EVENT_IDS + "-changelog";
+    if (!existing.contains(changelog)) {
+      return;
+    }
+    // As Kafka Streams sets it: the store's retention and windowstore.changelog.additional.retention.ms (1 day).
+    long needed = config.dedupRetention().plus(Duration.ofDays(1)).toMillis();
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
+    ConfigEntry retention = admin.describeConfigs(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .get(topic).get(TopicConfig.RETENTION_MS_CONFIG);
+    if (retention != null && retention.value() != null && Long.parseLong(retention.value()) >= 0
+        && Long.parseLong(retention.value()) < needed) {
+      admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+          new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(needed)), AlterConfigOp.OpType.SET))))
+          .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      LOG.info("raised retention.ms of {} from {} to {}: the dedup store keeps ids as long as a backfill can count their time",
+          changelog, retention.value(), needed);
     }
   }
 

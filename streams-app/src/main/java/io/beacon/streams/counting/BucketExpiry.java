@@ -33,10 +33,10 @@ final class BucketExpiry {
       while (all.hasNext()) {
         KeyValue<String, Long> advertiser = all.next();
         for (Resolution resolution : Resolution.values()) {
-          long cutoff = streamTime - resolution.retentionMs();
-          if (cutoff > 0) {
-            deleteBefore(productCounts, advertiser.key, resolution, cutoff);
-            deleteBefore(advertiserCounts, advertiser.key, resolution, cutoff);
+          long oldestKept = resolution.oldestKept(streamTime);
+          if (oldestKept > 0) {
+            deleteBefore(productCounts, advertiser.key, resolution, oldestKept);
+            deleteBefore(advertiserCounts, advertiser.key, resolution, oldestKept);
           }
         }
         if (advertiser.value < streamTime - Resolution.longestRetentionMs()) {
@@ -47,15 +47,15 @@ final class BucketExpiry {
     idle.forEach(countedAdvertisers::delete);
   }
 
-  /** Deletes the advertiser's buckets of one resolution that start before {@code cutoff}. */
-  private static void deleteBefore(KeyValueStore<Bytes, Counts> store, String advertiser, Resolution resolution, long cutoff) {
+  /** Deletes the advertiser's buckets of one resolution that start before {@code oldestKept}, a bucket start. */
+  private static void deleteBefore(KeyValueStore<Bytes, Counts> store, String advertiser, Resolution resolution, long oldestKept) {
     List<Bytes> expired = new ArrayList<>();
-    // The upper bound is the cutoff bucket's own key, which sorts before every product of it.
+    // The upper bound is the oldest kept bucket's own key, which sorts before every product of it.
     try (KeyValueIterator<Bytes, Counts> range = store.range(
-        CountKeys.bucket(advertiser, resolution, 0), CountKeys.bucket(advertiser, resolution, resolution.bucketStart(cutoff)))) {
+        CountKeys.bucket(advertiser, resolution, 0), CountKeys.bucket(advertiser, resolution, oldestKept))) {
       while (range.hasNext()) {
         Bytes key = range.next().key;
-        if (CountKeys.bucketStart(key) < resolution.bucketStart(cutoff)) {
+        if (CountKeys.bucketStart(key) < oldestKept) {
           expired.add(key);
         }
       }

@@ -46,11 +46,17 @@ final class CountBuffer {
     this.totals = totals;
   }
 
-  /** Counts the event in its bucket of every resolution, for its product and its advertiser. */
-  void count(AdEvent event, long eventTime) {
+  /**
+   * Counts the event in its bucket of every resolution that still keeps it at {@code streamTime},
+   * for its product and its advertiser.
+   */
+  void count(AdEvent event, long eventTime, long streamTime) {
     String advertiserId = event.getAdvertiserId();
     for (Resolution resolution : Resolution.values()) {
       long bucket = resolution.bucketStart(eventTime);
+      if (bucket < resolution.oldestKept(streamTime)) {
+        continue; // expired, or about to be: a backfilled event older than this resolution's retention
+      }
       Bytes bucketKey = CountKeys.bucket(advertiserId, resolution, bucket);
       if (advertiserCounts.add(bucketKey, event.getType())) {
         bucketsStartedHere.started(bucketKey);

@@ -7,6 +7,7 @@ import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
 import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
+import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-event rules, in order: valid fields, a known and not INACTIVE advertiser, not later than
- * the grace period, not a duplicate; then one count per resolution for the product and for the
+ * the grace period (a backfilled event: not older than every bucket kept), not a duplicate; then
+ * one count per resolution that keeps a bucket of its time, for the product and for the
  * advertiser. Every event not counted is forwarded to the rejected topic with its reason.
  *
  * <p>The machinery lives beside it: {@link DedupIndex} (which ids were counted), {@link
@@ -102,10 +104,10 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     advertisers = context.getStateStore(StoreNames.ADVERTISERS);
     counts = new CountBuffer(context.getStateStore(StoreNames.PRODUCT_COUNTS), context.getStateStore(StoreNames.ADVERTISER_COUNTS),
         context.getStateStore(StoreNames.COUNTED_ADVERTISERS), context.getStateStore(StoreNames.EVENT_TOTALS), budget);
-    dedup = new DedupIndex(config.dedupWindow().toMillis(), config.dedupRetention().toMillis(), config.maxClockSkew().toMillis(),
+    dedup = new DedupIndex(config.dedupWindow().toMillis(), config.dedupLiveReach().toMillis(), config.maxClockSkew().toMillis(),
         context.getStateStore(StoreNames.EVENT_IDS), context.getStateStore(StoreNames.EVENT_TOTALS),
         new SeenIdFilters(budget::seenIdFilterBytesPerTask), listener);
-    dedup.open(context.taskId());
+    dedup.open(context.taskId(), context.currentStreamTimeMs());
     expiry = new BucketExpiry(context.getStateStore(StoreNames.PRODUCT_COUNTS), context.getStateStore(StoreNames.ADVERTISER_COUNTS),
         context.getStateStore(StoreNames.COUNTED_ADVERTISERS));
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flush);
@@ -138,10 +140,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       return;
     }
     long eventTime = event.getEventTime().toEpochMilli();
-    long closedBefore = context.currentStreamTimeMs() - config.grace().toMillis();
+    long streamTime = context.currentStreamTimeMs();
+    boolean backfill = EventRules.isBackfill(record.headers());
+    // A live event counts while its windows may still change; a backfilled one while any bucket of
+    // its time is kept, and only in those that are.
+    long closedBefore = backfill ? Resolution.DAY.oldestKept(streamTime) : streamTime - config.grace().toMillis();
     if (eventTime < closedBefore) {
-      reject(record, RejectReason.LATE, "event_time " + event.getEventTime() + " is before "
-          + Instant.ofEpochMilli(closedBefore) + " (stream time minus grace " + config.grace() + ")");
+      reject(record, RejectReason.LATE, "event_time " + event.getEventTime() + " is before " + Instant.ofEpochMilli(closedBefore)
+          + (backfill ? " (the oldest day bucket kept)" : " (stream time minus grace " + config.grace() + ")"));
       return;
     }
     String dedupKey = DedupIndex.key(advertiserId, event.getEventId());
@@ -150,8 +156,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
       reject(record, RejectReason.DUPLICATE, "event_id " + event.getEventId() + " already counted");
       return;
     }
-    dedup.add(dedupKey, dedupHash, eventTime, context.currentStreamTimeMs());
-    counts.count(event, eventTime);
+    dedup.add(dedupKey, dedupHash, eventTime, streamTime);
+    counts.count(event, eventTime, streamTime);
     counts.increment(ACCEPTED);
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
   }
@@ -205,12 +211,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   /**
-   * Deletes what is past its retention: dedup buckets (lookups reach back at most grace plus two
-   * windows, less than the retention), then counts, after writing and forgetting the held ones.
+   * Moves the dedup filters' live reach up, then deletes the count buckets past their retention,
+   * after writing and forgetting the held counts.
    */
   private void expire(long streamTime) {
     flush();
-    dedup.forgetBefore(streamTime - config.dedupRetention().toMillis());
+    dedup.advance(streamTime);
     counts.forgetHeld();
     expiry.expire(streamTime);
   }

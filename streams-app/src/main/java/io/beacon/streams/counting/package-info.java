@@ -13,11 +13,13 @@
  *
  * <ol>
  *   <li><b>A Bloom filter answers "never stored" only for a bucket it was shown to cover whole.</b>
- *       When a task starts, the filters are filled by iterating the dedup store, and each bucket's
- *       ids are counted against the size the totals store records for it, written in the same
- *       flush as the ids. A bucket that does not match answers "maybe" for every id and reads the
- *       store ({@code beacon_dedup_unfiltered_checks_total}). Every store must iterate what its
- *       memtables hold, where a restore or a standby's promotion leaves the ids.
+ *       Only the buckets live events reach (the grace and two dedup windows back from stream
+ *       time) have filters; an older bucket, which only a backfilled event checks, is always read.
+ *       When a task starts, the filters are filled by iterating that span of the dedup store, and
+ *       each bucket's ids are counted against the size the totals store records for it, written in
+ *       the same flush as the ids. A bucket that does not match answers "maybe" for every id and
+ *       reads the store ({@code beacon_dedup_unfiltered_checks_total}). Every store must iterate
+ *       what its memtables hold, where a restore or a standby's promotion leaves the ids.
  *       Tests: {@code EventCountingProcessorTest.shouldRejectAnIdCountedBeforeTheTaskStartedAgain},
  *       {@code shouldReadTheStoreForEveryIdOfABucketWhoseStoredIdsDoNotMatchItsRecordedCount},
  *       {@code shouldDistrustABucketWithARecordedCountAndNoIdsFound}, {@code
