@@ -29,6 +29,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -379,6 +380,33 @@ class BeaconTopologyTest {
     Instant day = at.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
     assertEquals(day, found(t.queries.stats("adv-1", null, Duration.ofDays(30), Duration.ofDays(1), at)).end(),
         "30 days: with the day that holds the end");
+  }
+
+  @Test
+  void shouldEndEveryWindowAndStepAtTheBucketThatHoldsTheEndAndCountTheStepsBackFromIt() {
+    Map<Duration, Duration> granularity = Map.of(Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofMinutes(15),
+        Duration.ofMinutes(1), HOUR, Duration.ofMinutes(1), Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofHours(24),
+        Duration.ofMinutes(1), Duration.ofDays(7), HOUR, Duration.ofDays(30), Duration.ofDays(1));
+    List<Duration> steps = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), HOUR, Duration.ofHours(6),
+        Duration.ofDays(1));
+    for (Instant at : List.of(now, now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(17)))) {
+      granularity.forEach((window, bucket) -> {
+        long size = bucket.toMillis();
+        Instant end = Instant.ofEpochMilli(-Math.floorDiv(-at.toEpochMilli(), size) * size);
+        assertEquals(end, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, window, at, 10)).end(), window + " at " + at);
+        for (Duration step : steps) {
+          if (window.toMillis() % step.toMillis() != 0 || window.toMillis() / step.toMillis() > 1440) {
+            continue; // the API refuses these
+          }
+          StatsSeries series = found(t.queries.stats("adv-1", null, window, step, at));
+          String what = window + " by " + step + " at " + at;
+          assertEquals(end, series.end(), what);
+          assertEquals(window.toMillis() / step.toMillis(), series.points().size(), what);
+          assertEquals(end.minus(window), series.points().get(0).start(), what);
+          assertEquals(end.minus(step), series.points().get(series.points().size() - 1).start(), what);
+        }
+      });
+    }
   }
 
   @Test
