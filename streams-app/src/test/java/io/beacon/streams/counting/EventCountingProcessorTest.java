@@ -171,8 +171,7 @@ class EventCountingProcessorTest {
     // counts, totals and ids the processor held for e-3 were never written; they must not be
     // written later either.
     rollBackEverything();
-    processor.close();
-    processor.init(context);
+    restartTask();
     assertEquals(TaskMemoryBudget.DEFAULT_HELD_COUNTS, budget.heldCountsPerTask(), "still one task of the budget");
     processor.process(view("e-2", now));
     processor.process(view("e-1", now)); // rolled back with its count: it counts now
@@ -193,8 +192,7 @@ class EventCountingProcessorTest {
   void shouldRejectAnIdCountedBeforeTheTaskStartedAgain() {
     processor.process(view("e-1", now));
     commitHook.flushCache();
-    processor.close();
-    processor.init(context);
+    restartTask();
 
     processor.process(view("e-1", now));
     processor.process(view("e-2", now));
@@ -213,8 +211,7 @@ class EventCountingProcessorTest {
     eventIds.put("adv-1\nrestored", now.toEpochMilli(), bucket);
     eventIds.put("adv-1\nrestored-earlier", bucket - 1, bucket - window);
     totals.put(DedupIndex.BUCKET_SIZE_PREFIX + bucket, 2L);
-    processor.close();
-    processor.init(context);
+    restartTask();
 
     processor.process(view("restored", now));
     processor.process(view("restored-earlier", Instant.ofEpochMilli(bucket)));
@@ -229,8 +226,7 @@ class EventCountingProcessorTest {
   void shouldDistrustABucketWithARecordedCountAndNoIdsFound() {
     long window = config.dedupWindow().toMillis();
     totals.put(DedupIndex.BUCKET_SIZE_PREFIX + Math.floorDiv(now.toEpochMilli(), window) * window, 1L);
-    processor.close();
-    processor.init(context);
+    restartTask();
 
     processor.process(view("e-1", now));
 
@@ -263,8 +259,7 @@ class EventCountingProcessorTest {
     processor.process(view("e-1", now));
     processor.process(view("e-2", now));
     commitHook.flushCache();
-    processor.close();
-    processor.init(context);
+    restartTask();
 
     processor.process(view("e-1", now));
     processor.process(view("e-2", now));
@@ -292,8 +287,7 @@ class EventCountingProcessorTest {
   @Test
   void shouldKeepOneScheduleOfEachPunctuationWhateverTheInits() {
     for (int revive = 0; revive < 3; revive++) {
-      processor.close();
-      processor.init(context);
+      restartTask();
     }
 
     List<String> live = context.scheduledPunctuators().stream().filter(p -> !p.cancelled())
@@ -311,8 +305,7 @@ class EventCountingProcessorTest {
     }
     processor.process(view("e-1", now));
     commitHook.flushCache();
-    processor.close();
-    processor.init(context);
+    restartTask();
     try (KeyValueIterator<Windowed<String>, Long> all = eventIds.all()) {
       assertEquals(DedupIndex.key("adv-1", "e-1"), all.next().key.key(), "the first id's segment expired the keeper's");
       assertFalse(all.hasNext());
@@ -411,6 +404,12 @@ class EventCountingProcessorTest {
       all.forEachRemaining(entry -> keys.add(entry.key));
     }
     keys.forEach(store::delete);
+  }
+
+  /** What Kafka Streams does to the processor when it starts its task again on the same stores. */
+  private void restartTask() {
+    processor.close();
+    processor.init(context);
   }
 
   private Bytes productMinute(String product) {
