@@ -1,0 +1,115 @@
+package io.beacon.streams.personal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One product's side of the co-occurrence model: how often users interacted with it, and how often
+ * each other product was interacted with by the same user within the co-visit window of it, both
+ * decayed. At most {@code maxNeighbours} neighbours are kept: when a new one would exceed that, the
+ * weakest, decayed to now, goes.
+ *
+ * <p>Every count is kept as a value and the time it refers to ({@link Decay}); {@link #occurrences}
+ * and {@link #together} bring them to the time asked for.
+ */
+final class Neighbourhood {
+
+  /** A decayed count and the time it is worth that at. */
+  private record Counted(double value, long at) {
+    Counted plus(double amount, long time, Decay decay) {
+      long newest = Math.max(at, time);
+      return new Counted(decay.at(value, at, newest) + decay.at(amount, time, newest), newest);
+    }
+  }
+
+  private Counted occurrences = new Counted(0, Long.MIN_VALUE);
+  private final Map<String, Counted> neighbours = new HashMap<>();
+
+  /** One more interaction with this product, at {@code time}. */
+  void occurred(long time, Decay decay) {
+    occurrences = occurrences.value == 0 ? new Counted(1, time) : occurrences.plus(1, time, decay);
+  }
+
+  /**
+   * One more co-visit with {@code other} at {@code time}. Keeps the strongest {@code maxNeighbours},
+   * decayed to {@code time}: a new neighbour weaker than every kept one is not kept.
+   */
+  void coVisited(String other, long time, Decay decay, int maxNeighbours) {
+    Counted known = neighbours.get(other);
+    neighbours.put(other, known == null ? new Counted(1, time) : known.plus(1, time, decay));
+    if (neighbours.size() > maxNeighbours) {
+      String weakest = null;
+      double weakestValue = Double.MAX_VALUE;
+      for (Map.Entry<String, Counted> neighbour : neighbours.entrySet()) {
+        double value = decay.at(neighbour.getValue().value, neighbour.getValue().at, time);
+        if (value < weakestValue || (value == weakestValue && neighbour.getKey().compareTo(weakest) > 0)) {
+          weakest = neighbour.getKey();
+          weakestValue = value;
+        }
+      }
+      neighbours.remove(weakest);
+    }
+  }
+
+  /** Interactions with this product, decayed to {@code time}. */
+  double occurrences(long time, Decay decay) {
+    return occurrences.value == 0 ? 0 : decay.at(occurrences.value, occurrences.at, time);
+  }
+
+  /** Co-visits with {@code other}, decayed to {@code time}; 0 when it is not a kept neighbour. */
+  double together(String other, long time, Decay decay) {
+    Counted counted = neighbours.get(other);
+    return counted == null ? 0 : decay.at(counted.value, counted.at, time);
+  }
+
+  /** The kept neighbours, strongest first at {@code time}, ties by product id. */
+  List<String> neighbours(long time, Decay decay) {
+    List<String> ids = new ArrayList<>(neighbours.keySet());
+    ids.sort(Comparator.comparingDouble((String id) -> -together(id, time, decay)).thenComparing(Comparator.naturalOrder()));
+    return ids;
+  }
+
+  int size() {
+    return neighbours.size();
+  }
+
+  byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + neighbours.size() * 32);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeDouble(occurrences.value);
+      out.writeLong(occurrences.at);
+      out.writeInt(neighbours.size());
+      for (Map.Entry<String, Counted> neighbour : neighbours.entrySet()) {
+        out.writeUTF(neighbour.getKey());
+        out.writeDouble(neighbour.getValue().value);
+        out.writeLong(neighbour.getValue().at);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Neighbourhood fromBytes(byte[] bytes) {
+    Neighbourhood read = new Neighbourhood();
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      read.occurrences = new Counted(in.readDouble(), in.readLong());
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        read.neighbours.put(in.readUTF(), new Counted(in.readDouble(), in.readLong()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("a co-occurrence record that is not one", e);
+    }
+    return read;
+  }
+}

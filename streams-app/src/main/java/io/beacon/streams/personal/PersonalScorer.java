@@ -1,0 +1,111 @@
+package io.beacon.streams.personal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Function;
+
+/**
+ * Ranks products for a user from their history and the co-occurrence model: a candidate's score is
+ * the sum, over the user's history items, of the item's decayed affinity times its Jaccard
+ * similarity with the candidate, {@code c(q,j) / (c(q) + c(j) − c(q,j))} on decayed counts. Each
+ * item names the history items that contributed most.
+ *
+ * <p>Jaccard needs each candidate's own occurrences, one more record read per candidate. Since
+ * {@code c(j) ≥ c(q,j)}, a candidate's Jaccard score is at most {@code Σ a(q)·c(q,j)/c(q)}, which the
+ * history's own records give: candidates are scored exactly in order of that bound, and scoring
+ * stops once the n-th best exact score beats the next bound (Fagin's threshold algorithm). The
+ * answer is the same as scoring every candidate.
+ */
+final class PersonalScorer {
+
+  /** A history item's part in a candidate's score. */
+  record Reason(String productId, double weight) {}
+
+  /** A scored candidate, its reasons strongest first. */
+  record Scored(String productId, double score, List<Reason> because) {}
+
+  static final int REASONS = 3;
+  private static final Comparator<Scored> BEST_FIRST =
+      Comparator.comparingDouble((Scored s) -> -s.score()).thenComparing(Scored::productId);
+
+  private final Decay decay;
+
+  PersonalScorer(Decay decay) {
+    this.decay = decay;
+  }
+
+  private static final class Candidate {
+    final String productId;
+    double bound;
+    final Map<String, Double> together = new HashMap<>();
+
+    Candidate(String productId) {
+      this.productId = productId;
+    }
+  }
+
+  /**
+   * The best {@code n} products for the history at {@code time}, leaving out those in it when
+   * {@code excludeSeen}. {@code neighbourhoods} gives a product's record, or null.
+   */
+  List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, long time, int n, boolean excludeSeen) {
+    Map<String, Double> affinity = new HashMap<>();
+    Map<String, Double> occurrences = new HashMap<>();
+    Map<String, Candidate> candidates = new HashMap<>();
+    for (History.Entry entry : history.entries()) {
+      Neighbourhood own = neighbourhoods.apply(entry.productId());
+      if (own == null) {
+        continue;
+      }
+      double a = decay.at(entry.affinity(), entry.affinityAt(), time);
+      double cq = own.occurrences(time, decay);
+      if (cq <= 0) {
+        continue;
+      }
+      affinity.put(entry.productId(), a);
+      occurrences.put(entry.productId(), cq);
+      for (String j : own.neighbours(time, decay)) {
+        if (excludeSeen && history.contains(j)) {
+          continue;
+        }
+        double cqj = own.together(j, time, decay);
+        Candidate candidate = candidates.computeIfAbsent(j, Candidate::new);
+        candidate.together.put(entry.productId(), cqj);
+        candidate.bound += a * cqj / cq;
+      }
+    }
+    List<Candidate> byBound = new ArrayList<>(candidates.values());
+    byBound.sort(Comparator.comparingDouble((Candidate c) -> -c.bound).thenComparing(c -> c.productId));
+    PriorityQueue<Scored> best = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
+    for (Candidate candidate : byBound) {
+      if (best.size() == n && best.peek().score() > candidate.bound) {
+        break; // no candidate left can beat the n-th: each scores at most its bound
+      }
+      Neighbourhood theirs = neighbourhoods.apply(candidate.productId);
+      double cj = theirs == null ? 0 : theirs.occurrences(time, decay);
+      List<Reason> reasons = new ArrayList<>();
+      double score = 0;
+      for (Map.Entry<String, Double> part : candidate.together.entrySet()) {
+        double cq = occurrences.get(part.getKey());
+        double cqj = part.getValue();
+        // c(j) is at least c(q,j); a record that lost count of it (bounds) counts as no more.
+        double jaccard = cqj / (cq + Math.max(cj, cqj) - cqj);
+        double weight = affinity.get(part.getKey()) * jaccard;
+        score += weight;
+        reasons.add(new Reason(part.getKey(), weight));
+      }
+      reasons.sort(Comparator.comparingDouble((Reason r) -> -r.weight()).thenComparing(Reason::productId));
+      best.add(new Scored(candidate.productId, score, List.copyOf(reasons.subList(0, Math.min(REASONS, reasons.size())))));
+      if (best.size() > n) {
+        best.poll();
+      }
+    }
+    List<Scored> ranked = new ArrayList<>(best);
+    ranked.sort(BEST_FIRST);
+    return ranked;
+  }
+}

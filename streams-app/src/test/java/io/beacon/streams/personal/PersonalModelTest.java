@@ -1,0 +1,154 @@
+package io.beacon.streams.personal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The co-occurrence model's parts: decay, a user's history, a product's neighbours, and ranking with them. */
+class PersonalModelTest {
+
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
+  private final Decay decay = new Decay(7 * DAY);
+
+  @Test
+  void shouldHalveAWeightEachHalfLife() {
+    assertEquals(1.0, decay.at(2.0, 0, 7 * DAY), 1e-12);
+    assertEquals(0.5, decay.at(2.0, 0, 14 * DAY), 1e-12);
+    assertEquals(4.0, decay.at(2.0, 7 * DAY, 0), 1e-12, "brought back in time, it grows");
+  }
+
+  @Test
+  void shouldNameTheProductsCoVisitedWithinTheWindowAndWeighClicksMore() {
+    History history = new History();
+    assertEquals(List.of(), history.record("a", 0, 1, DAY, 50, 30 * DAY, decay));
+    assertEquals(List.of("a"), history.record("b", HOUR, 1, DAY, 50, 30 * DAY, decay));
+    assertEquals(List.of("b"), history.record("c", 25 * HOUR, 3, DAY, 50, 30 * DAY, decay), "a is more than a day before");
+    assertEquals(List.of("b", "c"), history.record("a", 24 * HOUR, 1, DAY, 50, 30 * DAY, decay), "not with itself");
+
+    Map<String, History.Entry> entries = new HashMap<>();
+    history.entries().forEach(e -> entries.put(e.productId(), e));
+    assertEquals(List.of("c", "a", "b"), history.entries().stream().map(History.Entry::productId).toList(), "most recent first");
+    assertEquals(3.0, entries.get("c").affinity(), 1e-12, "a click");
+    assertEquals(decay.at(1, 0, 24 * HOUR) + 1, entries.get("a").affinity(), 1e-12, "an earlier view, decayed, and a new one");
+  }
+
+  @Test
+  void shouldKeepTheMostRecentProductsAndForgetThoseOlderThanTheTtl() {
+    History history = new History();
+    for (int i = 0; i < 5; i++) {
+      history.record("p" + i, i * HOUR, 1, DAY, 3, 30 * DAY, decay);
+    }
+    assertEquals(List.of("p4", "p3", "p2"), history.entries().stream().map(History.Entry::productId).toList());
+    history.record("late", 31 * DAY, 1, DAY, 3, 30 * DAY, decay);
+    assertEquals(List.of("late"), history.entries().stream().map(History.Entry::productId).toList());
+    assertEquals(history.entries(), History.fromBytes(history.toBytes()).entries());
+  }
+
+  @Test
+  void shouldKeepTheStrongestNeighboursAndDecayTheirCounts() {
+    Neighbourhood product = new Neighbourhood();
+    product.occurred(0, decay);
+    product.occurred(7 * DAY, decay);
+    assertEquals(1.5, product.occurrences(7 * DAY, decay), 1e-12);
+    product.coVisited("strong", 0, decay, 2);
+    product.coVisited("strong", 0, decay, 2);
+    product.coVisited("strong", 0, decay, 2);
+    product.coVisited("weak", 0, decay, 2);
+    product.coVisited("new", 7 * DAY, decay, 2);
+    assertEquals(List.of("strong", "new"), product.neighbours(7 * DAY, decay), "weak (0.5 by now) went for new (1)");
+    assertEquals(1.5, product.together("strong", 7 * DAY, decay), 1e-12);
+    assertEquals(0.0, product.together("weak", 7 * DAY, decay));
+    Neighbourhood read = Neighbourhood.fromBytes(product.toBytes());
+    assertEquals(product.neighbours(7 * DAY, decay), read.neighbours(7 * DAY, decay));
+    assertEquals(product.occurrences(9 * DAY, decay), read.occurrences(9 * DAY, decay), 1e-12);
+  }
+
+  @Test
+  void shouldRankByAffinityTimesJaccardAndSayWhy() {
+    Map<String, Neighbourhood> model = new HashMap<>();
+    // Users viewed a then b, a then c, and d alone; c is popular on its own too.
+    coVisit(model, "a", "b", 0);
+    coVisit(model, "a", "c", 0);
+    for (int i = 0; i < 8; i++) {
+      model.computeIfAbsent("c", k -> new Neighbourhood()).occurred(0, decay);
+    }
+    History history = new History();
+    history.record("a", 0, 1, DAY, 50, 30 * DAY, decay);
+
+    List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, 0, 10, true);
+
+    // J(a,b) = 1 / (2 + 1 - 1) = 0.5; J(a,c) = 1 / (2 + 9 - 1) = 0.1
+    assertEquals(List.of("b", "c"), ranked.stream().map(PersonalScorer.Scored::productId).toList());
+    assertEquals(0.5, ranked.get(0).score(), 1e-12);
+    assertEquals(List.of(new PersonalScorer.Reason("a", 0.5)), ranked.get(0).because());
+    assertFalse(ranked.stream().anyMatch(s -> s.productId().equals("a")), "seen");
+    assertTrue(new PersonalScorer(decay).rank(history, model::get, 0, 10, false).stream().noneMatch(s -> s.productId().equals("a")),
+        "a is no neighbour of itself either");
+  }
+
+  @Test
+  void shouldGiveTheSameRankingAsScoringEveryCandidate() {
+    Random random = new Random(3);
+    for (int round = 0; round < 200; round++) {
+      Map<String, Neighbourhood> model = new HashMap<>();
+      for (int visit = 0; visit < 300; visit++) {
+        coVisit(model, "p" + random.nextInt(40), "p" + random.nextInt(40), random.nextInt(10) * DAY);
+      }
+      for (int extra = 0; extra < 100; extra++) {
+        model.computeIfAbsent("p" + random.nextInt(40), k -> new Neighbourhood()).occurred(random.nextInt(10) * DAY, decay);
+      }
+      History history = new History();
+      for (int i = 0; i < 1 + random.nextInt(8); i++) {
+        history.record("p" + random.nextInt(40), random.nextInt(10) * DAY, 1 + random.nextInt(3), DAY, 50, 30 * DAY, decay);
+      }
+      int n = 1 + random.nextInt(10);
+      List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, 10 * DAY, n, true);
+      assertEquals(everyCandidate(history, model, 10 * DAY, n), ranked.stream().map(PersonalScorer.Scored::productId).toList(),
+          "round " + round);
+    }
+  }
+
+  /** The best n by scoring every neighbour of every history item. */
+  private List<String> everyCandidate(History history, Map<String, Neighbourhood> model, long time, int n) {
+    Map<String, Double> scores = new HashMap<>();
+    for (History.Entry entry : history.entries()) {
+      Neighbourhood q = model.get(entry.productId());
+      if (q == null) {
+        continue;
+      }
+      for (String j : q.neighbours(time, decay)) {
+        if (!history.contains(j)) {
+          double cj = model.get(j) == null ? 0 : model.get(j).occurrences(time, decay);
+          double cqj = q.together(j, time, decay);
+          double jaccard = cqj / (q.occurrences(time, decay) + Math.max(cj, cqj) - cqj);
+          scores.merge(j, decay.at(entry.affinity(), entry.affinityAt(), time) * jaccard, Double::sum);
+        }
+      }
+    }
+    List<String> ids = new ArrayList<>(scores.keySet());
+    ids.sort(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(Comparator.naturalOrder()));
+    return ids.subList(0, Math.min(n, ids.size()));
+  }
+
+  /** One user's views of a and then b at {@code time}: each occurs once, and they co-occur. */
+  private void coVisit(Map<String, Neighbourhood> model, String a, String b, long time) {
+    Neighbourhood first = model.computeIfAbsent(a, k -> new Neighbourhood());
+    first.occurred(time, decay);
+    if (a.equals(b)) {
+      return;
+    }
+    Neighbourhood second = model.computeIfAbsent(b, k -> new Neighbourhood());
+    second.occurred(time, decay);
+    first.coVisited(b, time, decay, 200);
+    second.coVisited(a, time, decay, 200);
+  }
+}
