@@ -157,7 +157,7 @@ final class ProcessingBench {
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
         shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), shipped.dedupFilterBytes(),
-        rocksDb.kafkaStreamsDefaults()
+        shipped.personal(), rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));

@@ -25,6 +25,7 @@ import java.util.Objects;
  *     buffers are charged to it too, so this bounds RocksDB's memory
  * @param dedupFilterBytes heap for the Bloom filters of stored event ids, all tasks of the
  *     instance: 12 bits an id; past it the dedup check reads RocksDB for every event, as exact
+ * @param personal the bounds and weights of personal recommendations
  * @param kafka extra Kafka client settings passed through unchanged (security, timeouts)
  */
 public record BeaconConfig(
@@ -40,6 +41,7 @@ public record BeaconConfig(
     int ctrMinImpressions,
     long rocksDbCacheBytes,
     long dedupFilterBytes,
+    PersonalConfig personal,
     Map<String, String> kafka) {
 
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -71,6 +73,7 @@ public record BeaconConfig(
     if (dedupFilterBytes < 1024 * 1024) {
       throw new IllegalArgumentException("beacon.dedup-filter-bytes must be at least 1 MiB");
     }
+    Objects.requireNonNull(personal, "personal");
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
@@ -89,17 +92,23 @@ public record BeaconConfig(
         100,
         256L * 1024 * 1024,
         64L * 1024 * 1024,
+        PersonalConfig.defaults(),
         Map.of());
   }
 
   public BeaconConfig withApplicationId(String id) {
     return new BeaconConfig(id, bootstrapServers, topics, stateDir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, kafka);
   }
 
   public BeaconConfig withStateDir(String dir) {
     return new BeaconConfig(applicationId, bootstrapServers, topics, dir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, kafka);
+  }
+
+  public BeaconConfig withPersonal(PersonalConfig settings) {
+    return new BeaconConfig(applicationId, bootstrapServers, topics, stateDir, processingGuarantee, grace,
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, settings, kafka);
   }
 
   /**

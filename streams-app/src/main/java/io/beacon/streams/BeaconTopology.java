@@ -79,7 +79,8 @@ public final class BeaconTopology {
             .withName(EVENTS_SOURCE))
         .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener, budget), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
-            StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS)
+            StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS, StoreNames.USER_HISTORIES,
+            StoreNames.COOCCURRENCES)
         .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
 
     return builder.build();
@@ -101,6 +102,10 @@ public final class BeaconTopology {
         Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.USER_HISTORIES), Serdes.String(), Serdes.ByteArray()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.COOCCURRENCES), Serdes.String(), Serdes.ByteArray()));
   }
 
   /** Kafka Streams settings for this configuration; {@link BeaconConfig#kafka()} is passed through last. */

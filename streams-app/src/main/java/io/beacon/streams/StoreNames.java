@@ -20,6 +20,10 @@ public final class StoreNames {
   public static final String COUNTED_ADVERTISERS = "counted-advertisers";
   /** Events accepted and rejected by reason, per partition. */
   public static final String EVENT_TOTALS = "event-totals";
+  /** Per (advertiser, user): the user's recent products and affinity to each (personal recommendations). */
+  public static final String USER_HISTORIES = "user-histories";
+  /** Per (advertiser, product): how often it occurred, and with which products the same users touched. */
+  public static final String COOCCURRENCES = "co-occurrences";
   /** The advertisers topic as a global table. */
   public static final String ADVERTISERS = "advertisers";
   /** The products topic as a global table: the catalog the dashboard searches. */

@@ -44,8 +44,12 @@ final class TopologyHarness implements AutoCloseable {
   private int nextId;
 
   TopologyHarness(Path stateDir, Instant now) {
+    this(stateDir, now, PersonalConfig.defaults());
+  }
+
+  TopologyHarness(Path stateDir, Instant now, PersonalConfig personal) {
     this.now = now;
-    this.config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString());
+    this.config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString()).withPersonal(personal);
     Properties props = BeaconTopology.streamsProperties(config);
     // The driver runs one task; caching would only delay what the stores show.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -88,6 +92,13 @@ final class TopologyHarness implements AutoCloseable {
   AdEvent event(String advertiser, String product, EventType type, Instant time) {
     return AdEvent.newBuilder().setEventId("e-" + (++nextId)).setType(type).setEventTime(time)
         .setAdvertiserId(advertiser).setProductId(product).build();
+  }
+
+  /** Sends an event of a user, and gives it. */
+  AdEvent send(String advertiser, String user, String product, EventType type, Instant time) {
+    AdEvent event = AdEvent.newBuilder(event(advertiser, product, type, time)).setUserId(user).build();
+    send(event);
+    return event;
   }
 
   void send(AdEvent event) {
@@ -134,7 +145,9 @@ final class TopologyHarness implements AutoCloseable {
           driver.getKeyValueStore(StoreNames.PRODUCT_COUNTS),
           driver.getKeyValueStore(StoreNames.ADVERTISER_COUNTS),
           driver.getKeyValueStore(StoreNames.COUNTED_ADVERTISERS),
-          driver.getKeyValueStore(StoreNames.EVENT_TOTALS)));
+          driver.getKeyValueStore(StoreNames.EVENT_TOTALS),
+          driver.getKeyValueStore(StoreNames.USER_HISTORIES),
+          driver.getKeyValueStore(StoreNames.COOCCURRENCES)));
     }
 
     @Override

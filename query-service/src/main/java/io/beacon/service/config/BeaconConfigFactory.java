@@ -2,6 +2,7 @@ package io.beacon.service.config;
 
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.PersonalConfig;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -33,6 +34,8 @@ public class BeaconConfigFactory {
           settings.ctr().minImpressions(),
           settings.rocksdb().cacheBytes(),
           settings.dedupFilterBytes(),
+          new PersonalConfig(settings.personal().historySize(), settings.personal().historyTtl(), settings.personal().coVisitWindow(),
+              settings.personal().maxNeighbours(), settings.personal().halfLife(), settings.personal().clickWeight()),
           security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);

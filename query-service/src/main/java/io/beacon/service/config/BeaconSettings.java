@@ -20,11 +20,16 @@ public record BeaconSettings(
     @Nullable Duration sessionTimeout,
     int streamThreads,
     Ctr ctr,
-    RocksDb rocksdb) {
+    RocksDb rocksdb,
+    Personal personal) {
 
   @ConfigurationProperties("ctr")
   public record Ctr(int priorImpressions, int minImpressions) {}
 
   @ConfigurationProperties("rocksdb")
   public record RocksDb(long cacheBytes) {}
+
+  @ConfigurationProperties("personal")
+  public record Personal(int historySize, @Nullable Duration historyTtl, @Nullable Duration coVisitWindow, int maxNeighbours,
+      @Nullable Duration halfLife, double clickWeight) {}
 }

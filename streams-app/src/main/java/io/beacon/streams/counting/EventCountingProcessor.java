@@ -9,6 +9,7 @@ import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
+import io.beacon.streams.personal.PersonalLearner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * The per-event rules, in order: valid fields, a known and not INACTIVE advertiser, not later than
  * the grace period (a backfilled event: not older than every bucket kept), not a duplicate; then
  * one count per resolution that keeps a bucket of its time, for the product and for the
- * advertiser. Every event not counted is forwarded to the rejected topic with its reason.
+ * advertiser, and a view or click with a user id teaches the personal model. Every event not
+ * counted is forwarded to the rejected topic with its reason.
  *
  * <p>The machinery lives beside it: {@link DedupIndex} (which ids were counted), {@link
- * CountBuffer} (counts held between flushes), {@link BucketExpiry}, and the {@link CommitHook}
+ * CountBuffer} (counts held between flushes), {@link PersonalLearner}, {@link BucketExpiry}, and the {@link CommitHook}
  * through which Kafka Streams has the held state written before every commit, so that under
  * exactly_once_v2 a count and its input offset commit together. The invariants they rely on, and
  * how each task lifecycle path of Kafka Streams keeps them, are in the package documentation.
@@ -72,6 +74,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   private TimestampedKeyValueStore<String, Advertiser> advertisers;
   private DedupIndex dedup;
   private CountBuffer counts;
+  private PersonalLearner personal;
   private BucketExpiry expiry;
   /** The punctuations of this init; cancelled at close, since Kafka Streams keeps them across a revive. */
   private final List<Cancellable> punctuations = new ArrayList<>(2);
@@ -108,6 +111,8 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
         context.getStateStore(StoreNames.EVENT_IDS), context.getStateStore(StoreNames.EVENT_TOTALS),
         new SeenIdFilters(budget::seenIdFilterBytesPerTask), listener);
     dedup.open(context.taskId(), context.currentStreamTimeMs());
+    personal = new PersonalLearner(config.personal(), context.getStateStore(StoreNames.USER_HISTORIES),
+        context.getStateStore(StoreNames.COOCCURRENCES));
     expiry = new BucketExpiry(context.getStateStore(StoreNames.PRODUCT_COUNTS), context.getStateStore(StoreNames.ADVERTISER_COUNTS),
         context.getStateStore(StoreNames.COUNTED_ADVERTISERS));
     context.<CommitHook>getStateStore(StoreNames.COUNT_COMMIT_HOOK).beforeCommit(this::flush);
@@ -159,6 +164,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     dedup.add(dedupKey, dedupHash, eventTime, streamTime);
     counts.count(event, eventTime, streamTime);
     counts.increment(ACCEPTED);
+    if (PersonalLearner.teaches(event)) {
+      personal.learn(event, eventTime);
+    }
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
   }
 
@@ -179,12 +187,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   /**
-   * Writes what is held: the counts and totals, then the ids of the events counted (invariant 2).
+   * Writes what is held: the counts and totals, the personal model, then the ids of the events
+   * counted (invariant 2).
    * Then the listener hears of the events, now visible to queries.
    */
   private void flush() {
     lastFlushAt = context.currentSystemTimeMs();
     counts.flush();
+    personal.flush();
     dedup.flush();
     // Wall clock, not the context's cached time, which can trail by a whole poll loop.
     long now = System.currentTimeMillis();
@@ -219,5 +229,6 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     dedup.advance(streamTime);
     counts.forgetHeld();
     expiry.expire(streamTime);
+    personal.expire(streamTime);
   }
 }

@@ -17,7 +17,9 @@ public record AdvertiserState(
     ReadOnlyKeyValueStore<Bytes, Counts> productCounts,
     ReadOnlyKeyValueStore<Bytes, Counts> advertiserCounts,
     ReadOnlyKeyValueStore<String, Long> countedAdvertisers,
-    ReadOnlyKeyValueStore<String, Long> totals) {
+    ReadOnlyKeyValueStore<String, Long> totals,
+    ReadOnlyKeyValueStore<String, byte[]> userHistories,
+    ReadOnlyKeyValueStore<String, byte[]> cooccurrences) {
 
   /**
    * The stream time of the advertiser's partition as of the last write of its counts: events

@@ -7,6 +7,7 @@ import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.counting.CountKeys;
 import io.beacon.streams.counting.EventCountingProcessor;
+import io.beacon.streams.personal.PersonalReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -43,6 +46,7 @@ public final class BeaconQueries {
   private final Clock clock;
   private final long graceMs;
   private final ProductSums productSums;
+  private final PersonalReader personalReader;
   /**
    * Rankings already computed, by what they were computed from: a query whose advertiser counts
    * over the window are unchanged gets the same answer without summing products again.
@@ -55,6 +59,7 @@ public final class BeaconQueries {
     this.clock = clock;
     this.graceMs = config.grace().toMillis();
     this.productSums = new ProductSums(config.maxClockSkew());
+    this.personalReader = new PersonalReader(config.personal());
   }
 
   /**
@@ -62,22 +67,62 @@ public final class BeaconQueries {
    * holding {@code end}.
    */
   public QueryResult<Ranking> recommendations(String advertiserId, RankingModel model, Duration length, Instant end, int n) {
+    return withState(advertiserId, state -> ranking(state, advertiserId, model, length, end, n));
+  }
+
+  private Ranking ranking(AdvertiserState state, String advertiserId, RankingModel model, Duration length, Instant end, int n) {
     long now = clock.millis();
     long windowEnd = WindowPlan.alignedEnd(end.toEpochMilli(), length.toMillis(), now);
     WindowPlan plan = WindowPlan.of(windowEnd - length.toMillis(), windowEnd, Resolution.DAY, now);
+    ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan, now);
+    RankingKey key = new RankingKey(model, n, plan, snapshot);
+    Ranking ranking = rankings.get(key);
+    if (ranking == null) {
+      Map<String, Counts> byProduct = productSums.byProduct(state, snapshot);
+      List<RankedItem> items = ranker.rank(model, byProduct, n);
+      ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), items,
+          ranker.shortfall(model, byProduct, items.size(), n), isFinal(state, plan.end()));
+      keep(key, ranking);
+    }
+    return ranking;
+  }
+
+  /**
+   * The best {@code n} products for a user: from their history first ({@code personal}), then the
+   * advertiser's most viewed of the last 24 hours ({@code popular}) for the slots the history does
+   * not fill, which is every slot for a user without one. With {@code excludeSeen}, none the user
+   * viewed or clicked.
+   */
+  public QueryResult<PersonalRecommendations> personal(String advertiserId, String userId, int n, boolean excludeSeen) {
     return withState(advertiserId, state -> {
-      ProductSums.Snapshot snapshot = productSums.snapshot(state, advertiserId, plan, now);
-      RankingKey key = new RankingKey(model, n, plan, snapshot);
-      Ranking ranking = rankings.get(key);
-      if (ranking == null) {
-        Map<String, Counts> byProduct = productSums.byProduct(state, snapshot);
-        List<RankedItem> items = ranker.rank(model, byProduct, n);
-        ranking = new Ranking(advertiserId, model, plan.startInstant(), plan.endInstant(), items,
-            ranker.shortfall(model, byProduct, items.size(), n), isFinal(state, plan.end()));
-        keep(key, ranking);
+      long time = state.streamTime() > 0 ? state.streamTime() : clock.millis();
+      PersonalReader.Personal fromHistory = personalReader.recommend(state.userHistories(), state.cooccurrences(), advertiserId,
+          userId, time, n, excludeSeen);
+      List<PersonalItem> items = new ArrayList<>(n);
+      Set<String> taken = new HashSet<>();
+      for (PersonalReader.Recommended item : fromHistory.items()) {
+        items.add(new PersonalItem(item.productId(), item.score(), PersonalItem.PERSONAL, item.because()));
+        taken.add(item.productId());
       }
-      return ranking;
+      if (items.size() < n) {
+        // Enough popular ones to fill every slot whatever the history holds.
+        Ranking popular = ranking(state, advertiserId, RankingModel.TOP_PRODUCTS, Duration.ofHours(24), clock.instant(),
+            n + fromHistory.historySize());
+        for (RankedItem item : popular.items()) {
+          if (items.size() < n && !taken.contains(item.productId()) && !(excludeSeen && fromHistory.seen().contains(item.productId()))) {
+            items.add(new PersonalItem(item.productId(), item.score(), PersonalItem.POPULAR, List.of()));
+            taken.add(item.productId());
+          }
+        }
+      }
+      return new PersonalRecommendations(advertiserId, userId, fromHistory.historySize(), List.copyOf(items));
     });
+  }
+
+  /** The {@code n} products users viewed or clicked together with {@code productId}, most similar first. */
+  public QueryResult<List<PersonalReader.Related>> related(String advertiserId, String productId, int n) {
+    return withState(advertiserId, state -> personalReader.related(state.cooccurrences(), advertiserId, productId,
+        state.streamTime() > 0 ? state.streamTime() : clock.millis(), n));
   }
 
   /**

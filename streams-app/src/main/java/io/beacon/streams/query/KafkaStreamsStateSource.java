@@ -150,7 +150,9 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
           this.<Bytes, Counts>store(StoreNames.PRODUCT_COUNTS, partition),
           this.<Bytes, Counts>store(StoreNames.ADVERTISER_COUNTS, partition),
           this.<String, Long>store(StoreNames.COUNTED_ADVERTISERS, partition),
-          this.<String, Long>store(StoreNames.EVENT_TOTALS, partition)));
+          this.<String, Long>store(StoreNames.EVENT_TOTALS, partition),
+          this.<String, byte[]>store(StoreNames.USER_HISTORIES, partition),
+          this.<String, byte[]>store(StoreNames.COOCCURRENCES, partition)));
     } catch (InvalidStateStoreException e) {
       return new QueryResult.NotReady<>("the state of advertiser " + advertiserId + " is not queryable here yet: " + e.getMessage());
     }

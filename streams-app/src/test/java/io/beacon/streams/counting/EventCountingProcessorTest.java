@@ -91,6 +91,10 @@ class EventCountingProcessorTest {
         Stores.persistentKeyValueStore(StoreNames.COUNTED_ADVERTISERS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
     totals = recorded(KeyValueStore.class, Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.EVENT_TOTALS), Serdes.String(), Serdes.Long()).withLoggingDisabled().build());
+    for (String personal : List.of(StoreNames.USER_HISTORIES, StoreNames.COOCCURRENCES)) {
+      recorded(KeyValueStore.class, Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(personal), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build());
+    }
     commitHook = add(context, CommitHook.builder(StoreNames.COUNT_COMMIT_HOOK).build());
     advertisers.put("adv-1", ValueAndTimestamp.make(Advertiser.newBuilder().setAdvertiserId("adv-1").setName("One")
         .setStatus(AdvertiserStatus.ACTIVE).setUpdatedAt(now).build(), now.toEpochMilli()));

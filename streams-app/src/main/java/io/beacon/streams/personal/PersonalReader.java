@@ -1,0 +1,89 @@
+package io.beacon.streams.personal;
+
+import io.beacon.streams.PersonalConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Answers from the personal model's stores: a user's recommendations, and a product's related products. */
+public final class PersonalReader {
+
+  /** A history product's part in a recommendation. */
+  public record Reason(String productId, double weight) {}
+
+  /** A recommended product, with the history products that contributed most. */
+  public record Recommended(String productId, double score, List<Reason> because) {}
+
+  /** What the user's history gives: how many products it holds, which, and the products it recommends, best first. */
+  public record Personal(int historySize, Set<String> seen, List<Recommended> items) {}
+
+  /** A product seen together with another: Jaccard similarity, and the decayed co-visits. */
+  public record Related(String productId, double score, double together) {}
+
+  private final Decay decay;
+  private final PersonalScorer scorer;
+
+  public PersonalReader(PersonalConfig config) {
+    this.decay = new Decay(config.halfLife().toMillis());
+    this.scorer = new PersonalScorer(decay);
+  }
+
+  /** The best {@code n} products for the user at {@code time} from their history alone; none for an unknown user. */
+  public Personal recommend(ReadOnlyKeyValueStore<String, byte[]> histories, ReadOnlyKeyValueStore<String, byte[]> cooccurrences,
+      String advertiserId, String userId, long time, int n, boolean excludeSeen) {
+    byte[] stored = histories.get(PersonalLearner.key(advertiserId, userId));
+    if (stored == null) {
+      return new Personal(0, Set.of(), List.of());
+    }
+    History history = History.fromBytes(stored);
+    Set<String> seen = new HashSet<>();
+    history.entries().forEach(entry -> seen.add(entry.productId()));
+    List<Recommended> items = new ArrayList<>();
+    for (PersonalScorer.Scored scored : scorer.rank(history, product -> neighbourhood(cooccurrences, advertiserId, product), time, n,
+        excludeSeen)) {
+      items.add(new Recommended(scored.productId(), scored.score(),
+          scored.because().stream().map(r -> new Reason(r.productId(), r.weight())).toList()));
+    }
+    return new Personal(history.size(), Set.copyOf(seen), List.copyOf(items));
+  }
+
+  /**
+   * The {@code n} products most similar to {@code productId} by Jaccard on decayed co-visits. As in
+   * {@link PersonalScorer}, candidates are read in order of the bound {@code c(p,j)/c(p)} and reading
+   * stops once the n-th best beats the next bound.
+   */
+  public List<Related> related(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time,
+      int n) {
+    Neighbourhood own = neighbourhood(cooccurrences, advertiserId, productId);
+    if (own == null || own.occurrences(time, decay) <= 0) {
+      return List.of();
+    }
+    double cp = own.occurrences(time, decay);
+    Comparator<Related> bestFirst = Comparator.comparingDouble((Related r) -> -r.score()).thenComparing(Related::productId);
+    PriorityQueue<Related> best = new PriorityQueue<>(n + 1, bestFirst.reversed());
+    for (String other : own.neighbours(time, decay)) {
+      double together = own.together(other, time, decay);
+      if (best.size() == n && best.peek().score() > together / cp) {
+        break;
+      }
+      Neighbourhood theirs = neighbourhood(cooccurrences, advertiserId, other);
+      double co = theirs == null ? together : Math.max(theirs.occurrences(time, decay), together);
+      best.add(new Related(other, together / (cp + co - together), together));
+      if (best.size() > n) {
+        best.poll();
+      }
+    }
+    List<Related> ranked = new ArrayList<>(best);
+    ranked.sort(bestFirst);
+    return ranked;
+  }
+
+  private static Neighbourhood neighbourhood(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId) {
+    byte[] stored = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
+    return stored == null ? null : Neighbourhood.fromBytes(stored);
+  }
+}
