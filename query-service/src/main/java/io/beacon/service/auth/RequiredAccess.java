@@ -51,7 +51,7 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
       return new RequiredAccess(Kind.COLLECTOR, "/px", null);
     }
     if (read && s.length >= 3 && s[0].equals("v1") && s[1].equals("advertisers")) {
-      String route = "/v1/advertisers/{adv}" + (s.length == 3 ? "" : "/" + known(s[3], "recommendations", "stats", "history"));
+      String route = "/v1/advertisers/{adv}" + (s.length == 3 ? "" : "/" + known(s[3], "recommendations", "stats", "history", "users", "products"));
       return new RequiredAccess(Kind.ADVERTISER, route, s[2]);
     }
     if (read && s.length >= 2 && (s[0].equals("recommendations") || s[0].equals("history"))) {

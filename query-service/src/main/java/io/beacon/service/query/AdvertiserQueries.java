@@ -4,6 +4,7 @@ import io.beacon.service.problem.ProblemException;
 import io.beacon.service.routing.AdvertiserRouter;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.EventRules;
+import io.beacon.streams.personal.PersonalReader;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.query.HistoryDay;
 import io.beacon.streams.query.RankingModel;
@@ -54,6 +55,31 @@ class AdvertiserQueries {
     Instant end = end(at);
     return router.answerAsync(request, advertiserId, q -> q.recommendations(advertiserId, rankingModel, length, end, n),
         rankingJson::body);
+  }
+
+  CompletableFuture<HttpResponse<?>> personal(HttpRequest<?> request, String advertiserId, String userId, int n, boolean excludeSeen) {
+    checkAdvertiser(advertiserId);
+    EventRules.idProblem(userId).ifPresent(reason -> {
+      throw ProblemException.invalid("user", "user id " + reason);
+    });
+    checkN(n);
+    return router.answerAsync(request, advertiserId, q -> q.personal(advertiserId, userId, n, excludeSeen), Responses.Personal::of);
+  }
+
+  CompletableFuture<HttpResponse<?>> related(HttpRequest<?> request, String advertiserId, String productId, int n) {
+    checkAdvertiser(advertiserId);
+    EventRules.idProblem(productId).ifPresent(reason -> {
+      throw ProblemException.invalid("product", "product id " + reason);
+    });
+    checkN(n);
+    return router.answerAsync(request, advertiserId, q -> q.related(advertiserId, productId, n),
+        (List<PersonalReader.Related> items, Long lag) -> Responses.Related.of(advertiserId, productId, items, lag));
+  }
+
+  private static void checkN(int n) {
+    if (n < 1 || n > MAX_N) {
+      throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);
+    }
   }
 
   /** A whole-number query value, or a problem naming it. */

@@ -69,6 +69,24 @@ class AdvertiserQueryController {
         query.get("at")));
   }
 
+  @Get(uri = "/users/{user}/recommendations", produces = MediaType.APPLICATION_JSON)
+  @Operation(summary = "What this user should see next: products others viewed with the user's, then the most viewed",
+      description = "From the user's recent views and clicks (item-to-item co-occurrence, Jaccard, decayed); each item's"
+          + " source is personal or popular, and because names the user's products that contributed most.")
+  @ApiResponse(responseCode = "200", description = "Best first; an unknown user gets the advertiser's most viewed")
+  CompletableFuture<HttpResponse<Responses.Personal>> personal(HttpRequest<?> request, @PathVariable String adv,
+      @PathVariable String user, @QueryValue(defaultValue = "10") int n, @QueryValue(value = "exclude_seen", defaultValue = "true")
+      boolean excludeSeen) {
+    return castAsync(queries.personal(request, adv, user, n, excludeSeen));
+  }
+
+  @Get(uri = "/products/{product}/related", produces = MediaType.APPLICATION_JSON)
+  @Operation(summary = "Products users viewed or clicked together with this one, most similar first (Jaccard on decayed co-visits)")
+  CompletableFuture<HttpResponse<Responses.Related>> related(HttpRequest<?> request, @PathVariable String adv,
+      @PathVariable String product, @QueryValue(defaultValue = "10") int n) {
+    return castAsync(queries.related(request, adv, product, n));
+  }
+
   @ExecuteOn(TaskExecutors.BLOCKING)
   @Get(uri = "/stats", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "Views, impressions, clicks and CTR per step over a window, of the advertiser or of one product")

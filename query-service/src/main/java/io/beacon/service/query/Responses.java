@@ -2,6 +2,8 @@ package io.beacon.service.query;
 
 import io.beacon.streams.query.HistoryDay;
 import io.beacon.streams.query.RankedItem;
+import io.beacon.streams.personal.PersonalReader;
+import io.beacon.streams.query.PersonalRecommendations;
 import io.beacon.streams.query.Ranking;
 import io.beacon.streams.query.StatsPoint;
 import io.beacon.streams.query.StatsSeries;
@@ -43,6 +45,33 @@ final class Responses {
     static Recommendations of(Ranking r, long lag) {
       return new Recommendations(r.advertiserId(), r.model().id(), new Window(r.start(), r.end()), r.isFinal(), Item.of(r.items()),
           r.note(), lag);
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Reason(String productId, double weight) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record PersonalItem(String productId, double score, String source, List<Reason> because) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Personal(String advertiserId, String userId, String model, int historySize, List<PersonalItem> items, long lag) {
+    static Personal of(PersonalRecommendations r, long lag) {
+      return new Personal(r.advertiserId(), r.userId(), "personal", r.historySize(), r.items().stream()
+          .map(i -> new PersonalItem(i.productId(), i.score(), i.source(),
+              i.because().stream().map(b -> new Reason(b.productId(), b.weight())).toList()))
+          .toList(), lag);
+    }
+  }
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record RelatedItem(String productId, double score, double together) {}
+
+  @Serdeable(naming = SnakeCaseStrategy.class)
+  record Related(String advertiserId, String productId, List<RelatedItem> items, long lag) {
+    static Related of(String advertiserId, String productId, List<PersonalReader.Related> items, long lag) {
+      return new Related(advertiserId, productId,
+          items.stream().map(i -> new RelatedItem(i.productId(), i.score(), i.together())).toList(), lag);
     }
   }
 
