@@ -41,7 +41,9 @@ public final class Bench {
             --threads N  stream threads (default 1)
             --rocksdb-cache-mib N  Beacon's beacon.rocksdb.cache-bytes, in MiB (default 256, as shipped)
             --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
-        """, Set.of("--rocksdb-defaults"), ProcessingBench::command));
+            --no-personal          Beacon without learning personal recommendations (learned by default,
+                                   from the traffic's views and clicks with user ids)
+        """, Set.of("--rocksdb-defaults", "--no-personal"), ProcessingBench::command));
     COMMANDS.put("redis", new Entry("""
           redis        events/s of Beacon's per-event work done in Redis (a Lua script per event, EVALSHA
                        pipelined from Jedis) beside pipelined ZINCRBY alone, on a redis-server of its own

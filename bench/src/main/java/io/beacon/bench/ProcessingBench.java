@@ -61,16 +61,18 @@ final class ProcessingBench {
     int warmUpRuns = args.positive("--warm-up-runs", 1);
     RocksDbSetup rocksDb = new RocksDbSetup(args.positive("--rocksdb-cache-mib", 256) * 1024L * 1024,
         args.flag("--rocksdb-defaults"));
+    boolean personal = !args.flag("--no-personal");
     args.rejectUnread();
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
-      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, out);
+      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, personal, out);
       long records = bench.prepare("bench.", events, 6);
       bench.warmUp("bench.", records, threads, warmUpRuns);
       List<Figure> figures = new ArrayList<>();
       for (String guarantee : new String[] {"exactly_once_v2", "at_least_once"}) {
-        out.printf("bench: processing, %s, %d thread(s), %d runs each, RocksDB %s%n", guarantee, threads, runs,
-            rocksDb.kafkaStreamsDefaults() ? "Kafka Streams defaults" : (rocksDb.cacheBytes() >> 20) + " MiB bounded");
+        out.printf("bench: processing, %s, %d thread(s), %d runs each, RocksDB %s, personal recommendations %s%n", guarantee, threads,
+            runs, rocksDb.kafkaStreamsDefaults() ? "Kafka Streams defaults" : (rocksDb.cacheBytes() >> 20) + " MiB bounded",
+            personal ? "learned" : "off");
         Result result = bench.run("bench.", records, guarantee, threads, runs);
         figures.add(Figure.versus(String.format(Locale.ROOT, "processing, `%s`, %d thread(s), events/s", guarantee, threads),
             result.beacon(), "bare windowed count", result.bare(),
@@ -83,9 +85,12 @@ final class ProcessingBench {
   private final String bootstrap;
   private final Path stateRoot;
   private final RocksDbSetup rocksDb;
+  /** Whether Beacon's runs learn personal recommendations from the traffic's views and clicks with user ids. */
+  private final boolean personal;
   private final PrintStream out;
 
-  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, PrintStream out) {
+  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, boolean personal, PrintStream out) {
+    this.personal = personal;
     this.bootstrap = bootstrap;
     this.stateRoot = stateRoot;
     this.rocksDb = rocksDb;
@@ -157,7 +162,7 @@ final class ProcessingBench {
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
         shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), shipped.dedupFilterBytes(),
-        shipped.personal(), rocksDb.kafkaStreamsDefaults()
+        personal ? shipped.personal() : shipped.personal().disabled(), rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));

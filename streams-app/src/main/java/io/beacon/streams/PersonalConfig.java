@@ -5,6 +5,7 @@ import java.time.Duration;
 /**
  * The bounds and weights of personal recommendations (the {@code beacon.personal.*} settings).
  *
+ * @param enabled whether counted events teach the model; off, every user gets the most viewed
  * @param historySize products kept per (advertiser, user), the least recently touched going first
  * @param historyTtl a product leaves a user's history this long after the user's newest interaction
  * @param coVisitWindow two products a user touched within this time of each other co-occur
@@ -12,7 +13,7 @@ import java.time.Duration;
  * @param halfLife every count and affinity halves in this time
  * @param clickWeight a click's weight in a user's affinity to a product; a view weighs 1
  */
-public record PersonalConfig(int historySize, Duration historyTtl, Duration coVisitWindow, int maxNeighbours, Duration halfLife,
+public record PersonalConfig(boolean enabled, int historySize, Duration historyTtl, Duration coVisitWindow, int maxNeighbours, Duration halfLife,
     double clickWeight) {
 
   public PersonalConfig {
@@ -32,7 +33,12 @@ public record PersonalConfig(int historySize, Duration historyTtl, Duration coVi
 
   /** The defaults {@code application.yml} documents. */
   public static PersonalConfig defaults() {
-    return new PersonalConfig(50, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0);
+    return new PersonalConfig(true, 50, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0);
+  }
+
+  /** The same settings with learning off. */
+  public PersonalConfig disabled() {
+    return new PersonalConfig(false, historySize, historyTtl, coVisitWindow, maxNeighbours, halfLife, clickWeight);
   }
 
   private static void positive(Duration value, String name) {

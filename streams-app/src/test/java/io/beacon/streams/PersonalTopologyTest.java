@@ -81,7 +81,7 @@ class PersonalTopologyTest {
 
   @Test
   void shouldKeepTheNewestProductsOfAHistoryAndWeighClicksMore() {
-    start(new PersonalConfig(2, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0));
+    start(new PersonalConfig(true, 2, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0));
     tastes();
     t.send("adv-1", "u5", "c", EventType.VIEW, now);
     t.send("adv-1", "u5", "d", EventType.VIEW, now);

@@ -34,7 +34,7 @@ public class BeaconConfigFactory {
           settings.ctr().minImpressions(),
           settings.rocksdb().cacheBytes(),
           settings.dedupFilterBytes(),
-          new PersonalConfig(settings.personal().historySize(), settings.personal().historyTtl(), settings.personal().coVisitWindow(),
+          new PersonalConfig(settings.personal().enabled(), settings.personal().historySize(), settings.personal().historyTtl(), settings.personal().coVisitWindow(),
               settings.personal().maxNeighbours(), settings.personal().halfLife(), settings.personal().clickWeight()),
           security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -30,6 +30,6 @@ public record BeaconSettings(
   public record RocksDb(long cacheBytes) {}
 
   @ConfigurationProperties("personal")
-  public record Personal(int historySize, @Nullable Duration historyTtl, @Nullable Duration coVisitWindow, int maxNeighbours,
+  public record Personal(boolean enabled, int historySize, @Nullable Duration historyTtl, @Nullable Duration coVisitWindow, int maxNeighbours,
       @Nullable Duration halfLife, double clickWeight) {}
 }

@@ -164,7 +164,7 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     dedup.add(dedupKey, dedupHash, eventTime, streamTime);
     counts.count(event, eventTime, streamTime);
     counts.increment(ACCEPTED);
-    if (PersonalLearner.teaches(event)) {
+    if (config.personal().enabled() && PersonalLearner.teaches(event)) {
       personal.learn(event, eventTime);
     }
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
