@@ -71,7 +71,7 @@ class AdvertiserQueryController {
 
   @Get(uri = "/users/{user}/recommendations", produces = MediaType.APPLICATION_JSON)
   @Operation(summary = "What this user should see next: products others viewed with the user's, then the most viewed",
-      description = "From the user's recent views and clicks (item-to-item co-occurrence, Jaccard, decayed); each item's"
+      description = "From the user's recent views and clicks (item-to-item co-occurrence, Jaccard index of interactions, decayed); each item's"
           + " source is personal or popular, and because names the user's products that contributed most.")
   @ApiResponse(responseCode = "200", description = "Best first; an unknown user gets the advertiser's most viewed")
   CompletableFuture<HttpResponse<Responses.Personal>> personal(HttpRequest<?> request, @PathVariable String adv,
@@ -81,7 +81,7 @@ class AdvertiserQueryController {
   }
 
   @Get(uri = "/products/{product}/related", produces = MediaType.APPLICATION_JSON)
-  @Operation(summary = "Products users viewed or clicked together with this one, most similar first (Jaccard on decayed co-visits)")
+  @Operation(summary = "Products users viewed or clicked together with this one, most similar first (Jaccard index of their interactions, decayed)")
   CompletableFuture<HttpResponse<Responses.Related>> related(HttpRequest<?> request, @PathVariable String adv,
       @PathVariable String product, @QueryValue(defaultValue = "10") int n) {
     return castAsync(queries.related(request, adv, product, n));

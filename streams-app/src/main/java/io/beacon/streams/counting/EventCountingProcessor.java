@@ -187,14 +187,14 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   }
 
   /**
-   * Writes what is held: the counts and totals, the personal model, then the ids of the events
-   * counted (invariant 2).
+   * Writes what is held: the personal model, the counts and totals, then the ids of the events
+   * counted (invariants 2 and 9).
    * Then the listener hears of the events, now visible to queries.
    */
   private void flush() {
     lastFlushAt = context.currentSystemTimeMs();
-    counts.flush();
     personal.flush();
+    counts.flush();
     dedup.flush();
     // Wall clock, not the context's cached time, which can trail by a whole poll loop.
     long now = System.currentTimeMillis();

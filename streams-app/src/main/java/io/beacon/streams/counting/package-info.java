@@ -69,6 +69,10 @@
  *       {@link io.beacon.streams.counting.DedupIndex#SEGMENT_KEEPER} record at time 0, which the
  *       first real id expires. Tests: {@code shouldGiveAnEmptyDedupStoreASegment}; {@code
  *       RestartIT.shouldRestoreNothingAndLogNoErrorAfterACleanStop}.
+ *   <li><b>The personal model is written before the counts.</b> Once a query sees an event
+ *       counted (the totals), the user's history and the co-occurrences it made are visible too:
+ *       {@code beacon eval} waits for the count and then asks for recommendations. Test: {@code
+ *       shouldWriteIdsOnlyAfterTheCountsTheyGuard}.
  * </ol>
  *
  * <h2>The task lifecycle paths of Kafka Streams 4.3, and what keeps each exact</h2>

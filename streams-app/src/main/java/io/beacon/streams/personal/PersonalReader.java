@@ -21,7 +21,7 @@ public final class PersonalReader {
   /** What the user's history gives: how many products it holds, which, and the products it recommends, best first. */
   public record Personal(int historySize, Set<String> seen, List<Recommended> items) {}
 
-  /** A product seen together with another: Jaccard similarity, and the decayed co-visits. */
+  /** A product seen together with another: their similarity ({@link PersonalScorer#similarity}), and the decayed co-visits. */
   public record Related(String productId, double score, double together) {}
 
   private final Decay decay;
@@ -52,7 +52,7 @@ public final class PersonalReader {
   }
 
   /**
-   * The {@code n} products most similar to {@code productId} by Jaccard on decayed co-visits. As in
+   * The {@code n} products most similar to {@code productId} ({@link PersonalScorer#similarity}). As in
    * {@link PersonalScorer}, candidates are read in order of the bound {@code c(p,j)/c(p)} and reading
    * stops once the n-th best beats the next bound.
    */
@@ -71,8 +71,8 @@ public final class PersonalReader {
         break;
       }
       Neighbourhood theirs = neighbourhood(cooccurrences, advertiserId, other);
-      double co = theirs == null ? together : Math.max(theirs.occurrences(time, decay), together);
-      best.add(new Related(other, together / (cp + co - together), together));
+      double co = theirs == null ? 0 : theirs.occurrences(time, decay);
+      best.add(new Related(other, PersonalScorer.similarity(together, cp, co), together));
       if (best.size() > n) {
         best.poll();
       }

@@ -10,15 +10,14 @@ import java.util.function.Function;
 
 /**
  * Ranks products for a user from their history and the co-occurrence model: a candidate's score is
- * the sum, over the user's history items, of the item's decayed affinity times its Jaccard
- * similarity with the candidate, {@code c(q,j) / (c(q) + c(j) − c(q,j))} on decayed counts. Each
- * item names the history items that contributed most.
+ * the sum, over the user's history items, of the item's decayed affinity times its {@link
+ * #similarity} with the candidate. Each item names the history items that contributed most.
  *
- * <p>Jaccard needs each candidate's own occurrences, one more record read per candidate. Since
- * {@code c(j) ≥ c(q,j)}, a candidate's Jaccard score is at most {@code Σ a(q)·c(q,j)/c(q)}, which the
- * history's own records give: candidates are scored exactly in order of that bound, and scoring
- * stops once the n-th best exact score beats the next bound (Fagin's threshold algorithm). The
- * answer is the same as scoring every candidate.
+ * <p>Similarity needs each candidate's own occurrences, one more record read per candidate. Since
+ * {@code c(j) ≥ 0}, a candidate's score is at most {@code Σ a(q)·c(q,j)/c(q)}, which the history's
+ * own records give: candidates are scored exactly in order of that bound, and scoring stops once
+ * the n-th best exact score beats the next bound (Fagin's threshold algorithm). The answer is the
+ * same as scoring every candidate.
  */
 final class PersonalScorer {
 
@@ -36,6 +35,17 @@ final class PersonalScorer {
 
   PersonalScorer(Decay decay) {
     this.decay = decay;
+  }
+
+  /**
+   * The Jaccard index of two products' interactions: of all interactions with either ({@code c(q) +
+   * c(j)}, disjoint), the share that came within the co-visit window after one with the other
+   * ({@code c(q,j)}), on decayed counts. The index of user sets, {@code c(q,j) / (c(q) + c(j) −
+   * c(q,j))}, does not apply: an interaction co-visits every product touched before it in the
+   * window, so c(q,j) counts interactions of both products and can exceed c(q) or c(j).
+   */
+  static double similarity(double together, double occurrences, double otherOccurrences) {
+    return together / (occurrences + otherOccurrences);
   }
 
   private static final class Candidate {
@@ -92,9 +102,7 @@ final class PersonalScorer {
       for (Map.Entry<String, Double> part : candidate.together.entrySet()) {
         double cq = occurrences.get(part.getKey());
         double cqj = part.getValue();
-        // c(j) is at least c(q,j); a record that lost count of it (bounds) counts as no more.
-        double jaccard = cqj / (cq + Math.max(cj, cqj) - cqj);
-        double weight = affinity.get(part.getKey()) * jaccard;
+        double weight = affinity.get(part.getKey()) * similarity(cqj, cq, cj);
         score += weight;
         reasons.add(new Reason(part.getKey(), weight));
       }

@@ -238,20 +238,22 @@ class EventCountingProcessorTest {
   }
 
   /**
-   * Invariants 2 and 6: a flush writes product counts, then advertiser counts, then totals, then
-   * the ids and their buckets' sizes; nothing before it.
+   * Invariants 2, 6 and 9: a flush writes the personal model, then product counts, then advertiser
+   * counts, then totals, then the ids and their buckets' sizes; nothing before it.
    */
   @Test
   void shouldWriteIdsOnlyAfterTheCountsTheyGuard() {
     writes.clear();
     processor.process(view("e-1", now));
-    processor.process(view("e-2", now, "p-2"));
+    Record<String, AdEvent> usersView = view("e-2", now, "p-2");
+    usersView.value().setUserId("u-1");
+    processor.process(usersView);
     assertEquals(List.of(), writes, "nothing before a flush");
 
     commitHook.flushCache();
 
-    assertEquals(List.of("product-counts putAll", "advertiser-counts putAll", "counted-advertisers putAll", "event-totals putAll",
-        "event-ids put", "event-ids put", "event-totals putAll"), writes);
+    assertEquals(List.of("user-histories putAll", "co-occurrences putAll", "product-counts putAll", "advertiser-counts putAll",
+        "counted-advertisers putAll", "event-totals putAll", "event-ids put", "event-ids put", "event-totals putAll"), writes);
   }
 
   /**

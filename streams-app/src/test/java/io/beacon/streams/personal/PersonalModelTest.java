@@ -73,7 +73,7 @@ class PersonalModelTest {
   }
 
   @Test
-  void shouldRankByAffinityTimesJaccardAndSayWhy() {
+  void shouldRankByAffinityTimesSimilarityAndSayWhy() {
     Map<String, Neighbourhood> model = new HashMap<>();
     // Users viewed a then b, a then c, and d alone; c is popular on its own too.
     coVisit(model, "a", "b", 0);
@@ -86,10 +86,11 @@ class PersonalModelTest {
 
     List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, 0, 10, true);
 
-    // J(a,b) = 1 / (2 + 1 - 1) = 0.5; J(a,c) = 1 / (2 + 9 - 1) = 0.1
+    // s(a,b) = 1 / (2 + 1); s(a,c) = 1 / (2 + 9)
     assertEquals(List.of("b", "c"), ranked.stream().map(PersonalScorer.Scored::productId).toList());
-    assertEquals(0.5, ranked.get(0).score(), 1e-12);
-    assertEquals(List.of(new PersonalScorer.Reason("a", 0.5)), ranked.get(0).because());
+    assertEquals(1 / 3.0, ranked.get(0).score(), 1e-12);
+    assertEquals(1 / 11.0, ranked.get(1).score(), 1e-12);
+    assertEquals(List.of(new PersonalScorer.Reason("a", 1 / 3.0)), ranked.get(0).because());
     assertFalse(ranked.stream().anyMatch(s -> s.productId().equals("a")), "seen");
     assertTrue(new PersonalScorer(decay).rank(history, model::get, 0, 10, false).stream().noneMatch(s -> s.productId().equals("a")),
         "a is no neighbour of itself either");
@@ -129,8 +130,8 @@ class PersonalModelTest {
         if (!history.contains(j)) {
           double cj = model.get(j) == null ? 0 : model.get(j).occurrences(time, decay);
           double cqj = q.together(j, time, decay);
-          double jaccard = cqj / (q.occurrences(time, decay) + Math.max(cj, cqj) - cqj);
-          scores.merge(j, decay.at(entry.affinity(), entry.affinityAt(), time) * jaccard, Double::sum);
+          double similarity = cqj / (q.occurrences(time, decay) + cj);
+          scores.merge(j, decay.at(entry.affinity(), entry.affinityAt(), time) * similarity, Double::sum);
         }
       }
     }
