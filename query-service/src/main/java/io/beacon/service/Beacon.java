@@ -5,6 +5,7 @@ import io.beacon.service.auth.ApiKeys;
 import io.beacon.service.backfill.BackfillCommand;
 import io.beacon.service.auth.KeysCommand;
 import io.beacon.service.demo.DemoTraffic;
+import io.beacon.service.eval.EvalCommand;
 import io.beacon.streams.BeaconConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -26,6 +27,7 @@ public final class Beacon {
       Usage: beacon start [--demo] [--port N] [--kafka-port N] [--data-dir DIR]
              beacon keys mint --scope SCOPE [--scope SCOPE ...] [--name NAME]
              beacon backfill FILE [--url URL] [--api-key KEY]   (past events, JSON lines; --help for more)
+             beacon eval personal [--interactions FILE.csv]     (measures recommendations; --help for more)
 
         --demo          create demo advertisers and a catalog, and send live synthetic traffic
         --port N        HTTP port (default 8080, or MICRONAUT_SERVER_PORT)
@@ -48,6 +50,9 @@ public final class Beacon {
     }
     if (args.length > 0 && args[0].equals("backfill")) {
       System.exit(BackfillCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals("eval")) {
+      System.exit(EvalCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
     }
     StartOptions options;
     try {

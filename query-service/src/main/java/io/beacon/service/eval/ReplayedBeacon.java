@@ -1,0 +1,189 @@
+package io.beacon.service.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import io.beacon.loadgen.interactions.Interaction;
+import io.beacon.service.backfill.BackfillCommand;
+import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.PersonalConfig;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Beacon with its own embedded broker and state under a directory, in this process, fed an
+ * evaluation's training interactions as a user would feed it: the advertiser registered with
+ * {@code PUT /v1/advertisers/{adv}}, the interactions as events through {@code beacon backfill}
+ * ({@code POST /v1/backfill}), and asked for each user's recommendations over HTTP.
+ */
+final class ReplayedBeacon implements AutoCloseable {
+
+  static final String ADVERTISER = "eval";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A recommended product and the source that filled its slot. */
+  record Item(String productId, String source) {}
+
+  private final EmbeddedKafkaBroker broker;
+  private final ApplicationContext context;
+  private final String url;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private ReplayedBeacon(EmbeddedKafkaBroker broker, ApplicationContext context) {
+    this.broker = broker;
+    this.context = context;
+    this.url = context.getBean(EmbeddedServer.class).getURL().toString();
+  }
+
+  /** Starts a broker and Beacon with {@code settings} added to its configuration, and waits until it is ready. */
+  static ReplayedBeacon start(Path dir, Map<String, Object> settings) throws Exception {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort());
+    ApplicationContext context = null;
+    try {
+      Map<String, Object> properties = new java.util.HashMap<>(settings);
+      properties.put("kafka.bootstrap-servers", broker.bootstrapServers());
+      properties.put("beacon.state-dir", dir.resolve("state").toString());
+      properties.put("micronaut.server.port", EmbeddedKafkaBroker.freePort());
+      properties.put("beacon.cluster.standby-replicas", 0); // one instance: no other to keep them
+      context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
+      ReplayedBeacon beacon = new ReplayedBeacon(broker, context);
+      beacon.await("ready", Duration.ofMinutes(2), () -> beacon.status("/health/readiness") == 200);
+      return beacon;
+    } catch (Exception | Error e) {
+      if (context != null) {
+        context.close();
+      }
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** Beacon's base URL. */
+  String url() {
+    return url;
+  }
+
+  /** The personal model's settings this Beacon runs with. */
+  PersonalConfig personal() {
+    return context.getBean(BeaconConfig.class).personal();
+  }
+
+  /**
+   * Registers the advertiser, loads {@code training} as its events with times moved by {@code
+   * shiftMs}, and waits until Beacon has counted every one.
+   */
+  void load(List<Interaction> training, long shiftMs, Path dir, PrintStream out, PrintStream err) throws Exception {
+    HttpResponse<String> registered = send("PUT", "/v1/advertisers/" + ADVERTISER, "{\"name\": \"Evaluation\", \"status\": \"ACTIVE\"}");
+    if (registered.statusCode() != 200) {
+      throw new IllegalStateException("registering the advertiser answered " + registered.statusCode() + ": " + registered.body());
+    }
+    await("the advertiser known", Duration.ofMinutes(1), () -> status("/v1/advertisers/" + ADVERTISER) == 200);
+    Path events = dir.resolve("events.jsonl");
+    try (BufferedWriter lines = Files.newBufferedWriter(events, StandardCharsets.UTF_8)) {
+      for (Interaction row : training) {
+        ObjectNode event = JSON.createObjectNode()
+            .put("event_id", "line-" + row.line())
+            .put("type", row.click() ? "click" : "view")
+            .put("advertiser_id", ADVERTISER)
+            .put("product_id", row.productId())
+            .put("user_id", row.userId())
+            .put("event_time", Instant.ofEpochMilli(row.time() + shiftMs).toString());
+        lines.write(JSON.writeValueAsString(event));
+        lines.newLine();
+      }
+    }
+    long started = System.nanoTime();
+    int status = BackfillCommand.run(new String[] {events.toString(), "--url", url}, out, err);
+    if (status != 0) {
+      throw new IllegalStateException("beacon backfill exited with " + status + " (above: what it refused)");
+    }
+    // The model is written before the counts (io.beacon.streams.counting, invariant 9): once every
+    // event is counted, the model has learned from every one.
+    await("every event counted", Duration.ofMinutes(10), () -> accepted() >= training.size());
+    if (accepted() != training.size()) {
+      throw new IllegalStateException("Beacon counted " + accepted() + " events of " + training.size());
+    }
+    out.printf("eval: Beacon counted and learned from all %,d events in %.1f s%n", training.size(), (System.nanoTime() - started) / 1e9);
+  }
+
+  /** The user's recommendations, as {@code GET /v1/advertisers/eval/users/{user}/recommendations?n=N&exclude_seen=true} answers. */
+  List<Item> recommendations(String userId, int n) throws IOException, InterruptedException {
+    String path = "/v1/advertisers/" + ADVERTISER + "/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20")
+        + "/recommendations?n=" + n + "&exclude_seen=true";
+    HttpResponse<String> answer = send("GET", path, null);
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+    }
+    List<Item> items = new ArrayList<>();
+    for (JsonNode item : JSON.readTree(answer.body()).path("items")) {
+      items.add(new Item(item.path("product_id").asText(), item.path("source").asText()));
+    }
+    return items;
+  }
+
+  private long accepted() throws IOException, InterruptedException {
+    HttpResponse<String> stats = send("GET", "/v1/stats", null);
+    return stats.statusCode() == 200 ? JSON.readTree(stats.body()).path("events").path("accepted").asLong(-1) : -1;
+  }
+
+  private int status(String path) {
+    try {
+      return send("GET", path, null).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A condition to wait for. */
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private void await(String what, Duration timeout, Condition done) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.holds()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Beacon at " + url + ": not " + what + " within " + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (context.isRunning()) {
+      context.close();
+    }
+    broker.close();
+  }
+}
