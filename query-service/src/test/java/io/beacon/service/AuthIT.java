@@ -1,6 +1,7 @@
 package io.beacon.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -186,20 +187,24 @@ class AuthIT {
     try (BeaconUnderTest open = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.auth.require", true))) {
       String message = BeaconUnderTest.messages(assertThrows(Exception.class, open::start));
       assertTrue(message.contains("BEACON_REQUIRE_AUTH=true but BEACON_AUTH_KEYS_FILE is not set"), message);
+      assertFalse(open.streamsThreadsAlive(), "nothing started before the settings were checked");
     }
     try (BeaconUnderTest missing = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.auth.keys-file", dir.resolve("absent").toString()))) {
       String message = BeaconUnderTest.messages(assertThrows(Exception.class, missing::start));
       assertTrue(message.contains("BEACON_AUTH_KEYS_FILE=" + dir.resolve("absent")), message);
+      assertFalse(missing.streamsThreadsAlive(), "nothing started before the settings were checked");
     }
     try (BeaconUnderTest noPeerSecret = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of(
         "beacon.auth.keys-file", keysFile.toString(), "beacon.cluster.application-server", "127.0.0.1:1"))) {
       String message = BeaconUnderTest.messages(assertThrows(Exception.class, noPeerSecret::start));
       assertTrue(message.contains("BEACON_PEER_SECRET is required"), message);
+      assertFalse(noPeerSecret.streamsThreadsAlive(), "nothing started before the settings were checked");
     }
     Path bad = Files.writeString(dir.resolve("bad-keys"), "garbage\n");
     try (BeaconUnderTest malformed = new BeaconUnderTest(KAFKA.bootstrapServers(), Map.of("beacon.auth.keys-file", bad.toString()))) {
       String message = BeaconUnderTest.messages(assertThrows(Exception.class, malformed::start));
       assertTrue(message.contains("line 1"), message);
+      assertFalse(malformed.streamsThreadsAlive(), "nothing started before the settings were checked");
     }
   }
 

@@ -82,6 +82,12 @@ final class BeaconUnderTest implements AutoCloseable {
     app.getBean(EmbeddedServer.class).stop();
   }
 
+  /** Whether a Kafka Streams client of this instance's application id has a live thread in this JVM. */
+  boolean streamsThreadsAlive() {
+    String id = String.valueOf(extraProperties.getOrDefault("beacon.application-id", applicationId));
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(id));
+  }
+
   @Override
   public void close() {
     if (app != null && app.isRunning()) {

@@ -1,5 +1,6 @@
 package io.beacon.service.streams;
 
+import io.beacon.service.auth.PeerSecret;
 import io.beacon.service.config.BeaconSettings;
 import io.beacon.service.config.ClusterSettings;
 import io.beacon.service.config.InstanceAddress;
@@ -37,8 +38,13 @@ public class StreamsRunner implements AutoCloseable {
   private final AtomicBoolean metricsBound = new AtomicBoolean();
   private final AtomicLong stateChanges = new AtomicLong();
 
+  /**
+   * Takes the peer secret, which takes the API keys, only so that both are read and checked first:
+   * an instance with bad auth settings must fail before it creates topics or joins the group
+   * (where it would move partitions away from the running instances for nothing).
+   */
   StreamsRunner(BeaconConfig config, BeaconSettings settings, ClusterSettings cluster, InstanceAddress address,
-      MeterRegistry registry, ProcessingMetrics processingMetrics) {
+      MeterRegistry registry, ProcessingMetrics processingMetrics, PeerSecret checkedFirst) {
     if (settings.streamThreads() < 1) {
       throw new ConfigurationException("beacon.stream-threads must be at least 1, was " + settings.streamThreads()
           + " (BEACON_STREAM_THREADS)");
