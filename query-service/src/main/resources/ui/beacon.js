@@ -12,6 +12,7 @@ let lastTotals = null; // {events, at} of the previous overview sample
 let seriesChart = null;
 let productChart = null;
 let productShown = null; // {advertiser, product, title}
+let userShown = null; // user id whose recommendations are shown, of the selected advertiser
 
 /** Calls the API; resolves to {status, body}, where body is JSON or a problem's detail. Never throws. */
 async function api(path) {
@@ -209,13 +210,57 @@ function renderHistory(result) {
   }));
 }
 
+/** The address opens what is shown: the advertiser, window and step, and the user. */
+function updateHash() {
+  history.replaceState(null, '', '#adv=' + encodeURIComponent(selected) + '&window=' + $('window').value + '&step=' + $('step').value
+    + (userShown ? '&user=' + encodeURIComponent(userShown) : ''));
+}
+
 function showAdvertiser(id) {
   selected = id.trim();
   if (!selected) return;
   $('advertiser-search').value = selected;
-  history.replaceState(null, '', '#adv=' + encodeURIComponent(selected) + '&window=' + $('window').value + '&step=' + $('step').value);
+  updateHash();
   setState('advertiser-state', 'Loading ' + selected + '…');
   refreshAdvertiser();
+  refreshUser();
+}
+
+// ---- a user's recommendations ----
+
+const score = (x) => x.toFixed(4);
+
+async function refreshUser() {
+  if (!selected || !userShown) return;
+  const result = await api('/v1/advertisers/' + encodeURIComponent(selected) + '/users/' + encodeURIComponent(userShown)
+    + '/recommendations?n=10');
+  if (result.status !== 200) {
+    $('user-recommendations').hidden = true;
+    setState('user-state', explain(result, 'the recommendations of ' + userShown), true);
+    return;
+  }
+  const r = result.body;
+  $('user-recommendations').hidden = false;
+  setState('user-state', r.history_size
+    ? userShown + ': ' + r.history_size + (r.history_size === 1 ? ' product' : ' products') + ' in their history, not shown to them again.'
+    : userShown + ' has no history with ' + selected + ' yet: the most viewed products of the last 24 hours stand in.');
+  // "because": the products of the user's history that contributed most, with their share of the score.
+  fillTable($('user-recommendations'), r.items, [(i) => i.product_id, (i) => score(i.score), (i) => i.source,
+    (i) => i.because.map((b) => b.product_id + ' (' + score(b.weight) + ')').join(', ')], 'nothing to recommend yet: '
+    + selected + ' has no views in the last 24 hours');
+}
+
+function showUser(id) {
+  userShown = id.trim();
+  if (!userShown) return;
+  if (!selected) {
+    setState('user-state', 'Pick an advertiser first: a user\'s history is kept per advertiser.', true);
+    return;
+  }
+  $('user-search').value = userShown;
+  updateHash();
+  setState('user-state', 'Loading ' + userShown + '…');
+  refreshUser();
 }
 
 // ---- catalog ----
@@ -259,6 +304,11 @@ async function refreshProduct() {
   $('product-totals').textContent = 'Last ' + win + ': ' + fmt.format(sum('views')) + ' views · ' + fmt.format(impressions)
     + ' impressions · ' + fmt.format(sum('clicks')) + ' clicks · CTR ' + (impressions ? pct(sum('clicks') / impressions) : '–');
   productChart = drawChart(productChart, 'product-chart', seriesData(points, win, false), false);
+  const related = await api('/v1/advertisers/' + encodeURIComponent(productShown.advertiser) + '/products/'
+    + encodeURIComponent(productShown.product) + '/related?n=10');
+  fillTable($('related'), related.status === 200 ? related.body.items : [],
+    [(i) => i.product_id, (i) => score(i.score), (i) => score(i.together)],
+    related.status === 200 ? 'no user has viewed another product together with this one' : explain(related, 'related products'));
 }
 
 // ---- wiring ----
@@ -268,6 +318,7 @@ function refreshAll() {
   refreshOverview();
   refreshAdvertiser();
   refreshProduct();
+  refreshUser();
 }
 
 $('key-form').addEventListener('submit', (e) => {
@@ -291,6 +342,10 @@ for (const id of ['window', 'step']) {
     refreshProduct();
   });
 }
+$('user-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  showUser($('user-search').value);
+});
 $('catalog-form').addEventListener('submit', (e) => {
   e.preventDefault();
   searchCatalog();
@@ -302,5 +357,6 @@ if (fromHash.get('step')) $('step').value = fromHash.get('step');
 $('api-key').value = apiKey;
 suggestAdvertisers();
 if (fromHash.get('adv')) showAdvertiser(fromHash.get('adv'));
+if (fromHash.get('user')) showUser(fromHash.get('user'));
 refreshAll();
 setInterval(refreshAll, REFRESH_MS);

@@ -32,8 +32,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
  * installs) against Beacon on a real broker with auth on: known events go in, and the page must
- * show exactly them in its tables and chart, refresh without a reload, search the catalog, and
- * say so when a key is missing or an advertiser has no data. Saves target/dashboard.png.
+ * show exactly them in its tables and chart, refresh without a reload, search the catalog, show a
+ * user's recommendations with why and a product's related products, and say so when a key is
+ * missing or an advertiser or a user has no data. Saves target/dashboard.png.
  */
 @Tag("integration")
 class DashboardIT {
@@ -133,6 +134,22 @@ class DashboardIT {
     awaitText("product-totals", "7 views · 40 impressions · 4 clicks · CTR 10.00 %");
     assertEquals(List.of(7L, 40L, 4L), chartSums("product-chart", 3));
 
+    // Personal: u-1 viewed boot-1 and then tent-2, u-2 boot-1 only, so tent-2 is for u-2 because of boot-1.
+    sendByUser("u-1", "boot-1");
+    sendByUser("u-1", "tent-2");
+    sendByUser("u-2", "boot-1");
+    BeaconUnderTest.await("boot-1's related products shown", () -> firstRowOf("#related").startsWith("tent-2 "));
+    submitUser("u-2");
+    BeaconUnderTest.await("u-2's recommendations shown", () -> rowTexts("user-recommendations").size() == 1
+        && rowTexts("user-recommendations").get(0).matches("tent-2 0\\.\\d{4} personal boot-1 \\(0\\.\\d{4}\\)"));
+    awaitText("user-state", "u-2: 1 product in their history");
+    submitUser("newcomer");
+    awaitText("user-state", "newcomer has no history with alpine yet");
+    assertEquals(List.of("boot-1", "tent-2"), rowTexts("user-recommendations").stream().map(row -> row.split(" ")[0]).sorted().toList(),
+        "the most viewed of the last 24 hours stand in");
+    assertTrue(rowTexts("user-recommendations").stream().allMatch(row -> row.contains(" popular")), rowTexts("user-recommendations").toString());
+    submitUser("u-2");
+
     Path shot = Path.of("target/dashboard.png");
     Files.createDirectories(shot.getParent());
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
@@ -178,6 +195,17 @@ class DashboardIT {
       }
     }
     assertEquals(202, call(beacon, "POST", "/v1/events", null, "[" + String.join(",", events) + "]").statusCode());
+  }
+
+  /** One view of the product by the user, at alpine. */
+  private static void sendByUser(String user, String product) throws Exception {
+    assertEquals(202, call(beacon, "POST", "/v1/events", null, "[{\"type\": \"view\", \"advertiser_id\": \"alpine\", "
+        + "\"product_id\": \"" + product + "\", \"user_id\": \"" + user + "\"}]").statusCode());
+  }
+
+  private static void submitUser(String user) {
+    typeInto("user-search", user);
+    browser.findElement(By.cssSelector("#user-form button")).click();
   }
 
   private static void useKey(String key) {
