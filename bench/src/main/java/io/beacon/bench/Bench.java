@@ -79,6 +79,24 @@ public final class Bench {
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVM
         """, Set.of(), LongWindowBench::command));
+    COMMANDS.put("personal", new Entry("""
+          personal     a user's recommendations and a product's related products with wrk, beside the top-N
+                       over 24h, for one advertiser with many users and products and their views and
+                       clicks of 2 days (the evaluation's synthetic generator); then RSS under a steady
+                       load of events by users new to Beacon; one Beacon instance, an embedded broker
+            --runs N          runs per query, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load first, at least (default 30, see below)
+            --connections N   wrk connections (default 8)
+            --users N         users of the advertiser, 5 to 15 views and clicks each (default 100000)
+            --products N      products of the advertiser, in N/100 taste groups (default 10000)
+            --load-minutes N  the steady load's length (default 10)
+            --load-rate N     its events/s (default 4000)
+            --load-events-per-user N  its events by each new user (default 2: 1.2M users over 10 min)
+            --sample-seconds N  RSS sampled and printed this often (default 10)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVM
+        """, Set.of(), PersonalBench::command));
     COMMANDS.put("forwarded", new Entry("""
           forwarded    top-N query (window=1h, n=10) with wrk on two Beacon instances: on the owner of the
                        advertisers (local) and on the other one, which forwards to the owner
@@ -92,8 +110,9 @@ public final class Bench {
             --beacon-jvm "OPTIONS"  more options for both instances' JVMs
         """, Set.of(), ForwardedBench::command));
     COMMANDS.put("freshness", new Entry("""
-          freshness    ms from POST /v1/events returning to the event showing in the recommendations, while
-                       background traffic is counted; one Beacon process per run on an embedded broker
+          freshness    ms from POST /v1/events returning to the event showing in the recommendations, and
+                       its view in the user's personal recommendations, while background traffic is
+                       counted; one Beacon process per run on an embedded broker
             --runs N       runs, each a new instance with its own topics (default 3)
             --probes N     timed probes per run, after 30 s and at least 20 untimed ones (default 400)
             --load-rate N  background events/s written straight to Kafka (default 2000)

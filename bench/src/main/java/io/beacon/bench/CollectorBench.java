@@ -39,17 +39,14 @@ final class CollectorBench {
 
   /** The {@code collector} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int runs = args.positive("--runs", 3);
-    Duration duration = Duration.ofSeconds(args.positive("--seconds", 20));
-    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
-    int connections = args.positive("--connections", 64);
+    WrkOptions options = WrkOptions.read(args, 20, 64);
     int records = args.positive("--records", 5_000_000);
-    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     int recordSize = avroSize();
     out.printf("bench: collector: %d runs of wrk for %d s (after %d s of warm-up) with %d connections (batches of %d events, then the pixel), "
         + "then ProducerPerformance with %,d records of %d bytes (the Avro size of one event and its key and header)%n",
-        runs, duration.toSeconds(), warmUp.toSeconds(), connections, BATCH, records, recordSize);
+        options.runs(), options.duration().toSeconds(), options.warmUp().toSeconds(), options.connections(), BATCH,
+        records, recordSize);
     List<Double> batched = new ArrayList<>();
     List<Double> pixel = new ArrayList<>();
     List<Double> producer = new ArrayList<>();
@@ -60,18 +57,20 @@ final class CollectorBench {
         // As many partitions as Beacon's events topic (beacon.partitions, 6).
         admin.createTopics(List.of(new NewTopic("perf", 6, (short) 1))).all().get();
       }
-      for (int run = 1; run <= runs; run++) {
-        out.printf("bench: collector run %d of %d%n", run, runs);
-        batched.add(BATCH * collector(bootstrap, dir, "batch" + run, batchLoad(), warmUp, duration, connections, jvmOptions, out));
-        pixel.add(collector(bootstrap, dir, "pixel" + run, pixelLoad(), warmUp, duration, connections, jvmOptions, out));
+      for (int run = 1; run <= options.runs(); run++) {
+        out.printf("bench: collector run %d of %d%n", run, options.runs());
+        batched.add(BATCH * collector(bootstrap, dir, "batch" + run, batchLoad(), options.warmUp(), options.duration(),
+            options.connections(), options.jvmOptions(), out));
+        pixel.add(collector(bootstrap, dir, "pixel" + run, pixelLoad(), options.warmUp(), options.duration(),
+            options.connections(), options.jvmOptions(), out));
         producer.add(producerPerformance(bootstrap, records, recordSize, out));
       }
     }
     return List.of(
         Figure.versus(String.format(Locale.ROOT, "collector, `POST /v1/events` batches of %d, events/s (%d connections)",
-            BATCH, connections), new Sample(batched), "Kafka `ProducerPerformance`, records/s", new Sample(producer),
+            BATCH, options.connections()), new Sample(batched), "Kafka `ProducerPerformance`, records/s", new Sample(producer),
             "≥ 200k events/s"),
-        new Figure(String.format(Locale.ROOT, "collector, `GET /px`, requests/s (%d connections)", connections),
+        new Figure(String.format(Locale.ROOT, "collector, `GET /px`, requests/s (%d connections)", options.connections()),
             new Sample(pixel).describe(), "—", "—", "≥ 30k px/s"));
   }
 

@@ -22,22 +22,20 @@ final class ForwardedBench {
 
   /** The {@code forwarded} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int runs = args.positive("--runs", 3);
-    Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
-    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
-    int connections = args.positive("--connections", 64);
+    WrkOptions options = WrkOptions.read(args, 10, 64);
+    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
     int events = args.positive("--events", 100_000);
     int advertisers = args.positive("--advertisers", 20);
-    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
-    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
       Map<String, String> env = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
       // Both start before any data is written: with empty state Kafka Streams splits the
       // partitions between them at once, instead of warming B up first.
-      try (BeaconInstance a = BeaconInstance.start("a", dir.resolve("a"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env, BeaconInstance.READY_TIMEOUT);
-          BeaconInstance b = BeaconInstance.start("b", dir.resolve("b"), EmbeddedKafkaBroker.freePort(), "1g", jvmOptions, env, BeaconInstance.READY_TIMEOUT)) {
+      try (BeaconInstance a = BeaconInstance.start("a", dir.resolve("a"), EmbeddedKafkaBroker.freePort(), "1g",
+              options.jvmOptions(), env, BeaconInstance.READY_TIMEOUT);
+          BeaconInstance b = BeaconInstance.start("b", dir.resolve("b"), EmbeddedKafkaBroker.freePort(), "1g",
+              options.jvmOptions(), env, BeaconInstance.READY_TIMEOUT)) {
         a.awaitReady(Duration.ofMinutes(1)); // A rebalanced when B joined
         RecentTraffic traffic = RecentTraffic.write(broker.bootstrapServers(), List.of(a.url(), b.url()), events,
             advertisers, 100, out);
@@ -46,26 +44,32 @@ final class ForwardedBench {
         out.printf("bench: A (%s) owns %d of %d advertisers; B (%s) forwards their queries to A%n",
             a.address(), paths.size(), advertisers, b.address());
         Path scripts = Files.createDirectories(dir.resolve("wrk"));
-        WarmUp.run("A", List.of(a), warmUp, time -> Wrk.cycle(a.url(), paths, connections, time, scripts), out);
+        WarmUp.run("A", List.of(a), options.warmUp(), time -> Wrk.cycle(a.url(), paths, options.connections(), time, scripts),
+            out);
         // B's queries run A's query path too, as the hop's far end.
-        WarmUp.run("B", List.of(a, b), warmUp, time -> Wrk.cycle(b.url(), paths, connections, time, scripts), out);
-        out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
+        WarmUp.run("B", List.of(a, b), options.warmUp(), time -> Wrk.cycle(b.url(), paths, options.connections(), time, scripts),
+            out);
+        out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", options.runs(), options.connections(),
+            options.duration().toSeconds());
         List<Wrk.Result> local = new ArrayList<>();
         List<Wrk.Result> forwarded = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
+        for (int i = 0; i < options.runs(); i++) {
           local.add(Runs.withCpu(out, "local", List.of(a, b),
-              () -> Wrk.cycle(a.url(), paths, connections, duration, scripts)));
+              () -> Wrk.cycle(a.url(), paths, options.connections(), options.duration(), scripts)));
           forwarded.add(Runs.withCpu(out, "forwarded", List.of(a, b),
-              () -> Wrk.cycle(b.url(), paths, connections, duration, scripts)));
+              () -> Wrk.cycle(b.url(), paths, options.connections(), options.duration(), scripts)));
         }
         // The owner must not have changed during the runs, or "forwarded" measured something else.
         if (!ownedBy(a, b, paths).equals(paths)) {
           throw new IllegalStateException("partitions moved between A and B during the runs");
         }
         LatencyChart.update(chart, List.of(
-            LatencyChart.Series.of("Beacon top-N 1h, owner local, 2 instances, " + connections + " conn.", local, "forwarded"),
-            LatencyChart.Series.of("Beacon top-N 1h, forwarded to the owner, " + connections + " conn.", forwarded, "forwarded")), out);
-        String name = String.format(Locale.ROOT, "forwarded top-N query, owner on the other instance, %d connections, ", connections);
+            LatencyChart.Series.of("Beacon top-N 1h, owner local, 2 instances, " + options.connections() + " conn.", local,
+                "forwarded"),
+            LatencyChart.Series.of("Beacon top-N 1h, forwarded to the owner, " + options.connections() + " conn.", forwarded,
+                "forwarded")), out);
+        String name = String.format(Locale.ROOT, "forwarded top-N query, owner on the other instance, %d connections, ",
+            options.connections());
         return List.of(
             Figure.versus(name + "p99 ms", Sample.of(forwarded, Wrk.Result::p99Ms), "owner local",
                 Sample.of(local, Wrk.Result::p99Ms), "%.2f", "≤ 2× local"),

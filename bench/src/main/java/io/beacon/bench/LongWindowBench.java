@@ -35,19 +35,15 @@ final class LongWindowBench {
 
   /** The {@code long-window} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int runs = args.positive("--runs", 3);
-    Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
-    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
-    int connections = args.positive("--connections", 8);
+    WrkOptions options = WrkOptions.read(args, 10, 8);
+    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
     int events = args.positive("--events", 100_000);
     int products = args.positive("--products", 10_000);
-    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
-    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort());
         BeaconInstance beacon = BeaconInstance.start("beacon", dir.resolve("beacon"), EmbeddedKafkaBroker.freePort(), "1g",
-            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT)) {
+            options.jvmOptions(), Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT)) {
       write(broker.bootstrapServers(), beacon.url(), events, products, out);
       // Minutes: replaying 30 days of event time, Beacon's dedup window store opens and drops a
       // RocksDB segment for every 2 hours of stream time (JFR: RocksDB.open under AbstractSegments).
@@ -58,21 +54,23 @@ final class LongWindowBench {
         out.println("bench: " + path + " answers " + BeaconApi.getOk(beacon.url() + path).body());
       }
       Path scripts = Files.createDirectories(dir.resolve("wrk"));
-      WarmUp.run("Beacon", List.of(beacon), warmUp, time -> Wrk.cycle(beacon.url(), monthPath, connections, time, scripts), out);
-      out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", runs, connections, duration.toSeconds());
+      WarmUp.run("Beacon", List.of(beacon), options.warmUp(), time -> Wrk.cycle(beacon.url(), monthPath, options.connections(),
+          time, scripts), out);
+      out.printf("bench: %d runs each, %d connections, %d s per wrk run%n", options.runs(), options.connections(),
+          options.duration().toSeconds());
       List<Wrk.Result> week = new ArrayList<>();
       List<Wrk.Result> month = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
+      for (int i = 0; i < options.runs(); i++) {
         week.add(Runs.withCpu(out, "7d", List.of(beacon),
-            () -> Wrk.cycle(beacon.url(), weekPath, connections, duration, scripts)));
+            () -> Wrk.cycle(beacon.url(), weekPath, options.connections(), options.duration(), scripts)));
         month.add(Runs.withCpu(out, "30d", List.of(beacon),
-            () -> Wrk.cycle(beacon.url(), monthPath, connections, duration, scripts)));
+            () -> Wrk.cycle(beacon.url(), monthPath, options.connections(), options.duration(), scripts)));
       }
-      String series = String.format(Locale.ROOT, ", %,d products, %d conn.", products, connections);
+      String series = String.format(Locale.ROOT, ", %,d products, %d conn.", products, options.connections());
       LatencyChart.update(chart, List.of(
           LatencyChart.Series.of("Beacon top-N 7d" + series, week, "long-window"),
           LatencyChart.Series.of("Beacon top-N 30d" + series, month, "long-window")), out);
-      return List.of(figure("7d", week, products, connections), figure("30d", month, products, connections));
+      return List.of(figure("7d", week, products, options.connections()), figure("30d", month, products, options.connections()));
     }
   }
 

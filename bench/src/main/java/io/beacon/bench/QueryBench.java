@@ -26,21 +26,17 @@ final class QueryBench {
 
   /** The {@code query} command. */
   static List<Figure> command(Args args, PrintStream out) throws Exception {
-    int runs = args.positive("--runs", 3);
-    Duration duration = Duration.ofSeconds(args.positive("--seconds", 10));
-    Duration warmUp = Duration.ofSeconds(args.positive("--warm-up", 30));
-    int connections = args.positive("--connections", 64);
+    WrkOptions options = WrkOptions.read(args, 10, 64);
+    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
     int events = args.positive("--events", 100_000);
     int advertisers = args.positive("--advertisers", 20);
     int products = args.positive("--products", 100);
     int redisRequests = args.positive("--redis-requests", 500_000);
-    Path chart = Path.of(args.text("--chart", "docs/bench-latency.png"));
-    List<String> jvmOptions = args.words("--beacon-jvm");
     args.rejectUnread();
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort());
         BeaconInstance beacon = BeaconInstance.start("beacon", dir.resolve("beacon"), EmbeddedKafkaBroker.freePort(), "1g",
-            jvmOptions, Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT);
+            options.jvmOptions(), Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()), BeaconInstance.READY_TIMEOUT);
         RedisServer redis = RedisServer.start(dir.resolve("redis"), false);
         NginxServer nginx = NginxServer.start(dir.resolve("nginx"), STATIC_JSON, staticJson(400))) {
       RecentTraffic traffic = RecentTraffic.write(broker.bootstrapServers(), List.of(beacon.url()), events, advertisers,
@@ -63,23 +59,27 @@ final class QueryBench {
             + String.join(" ", zrevrange));
       }
 
-      WarmUp.run("Beacon", List.of(beacon), warmUp, time -> Wrk.cycle(beacon.url(), paths, connections, time, scripts), out);
+      WarmUp.run("Beacon", List.of(beacon), options.warmUp(), time -> Wrk.cycle(beacon.url(), paths, options.connections(), time,
+          scripts), out);
       List<Wrk.Result> beaconRuns = new ArrayList<>();
       List<Wrk.Result> redisRuns = new ArrayList<>();
       List<Wrk.Result> nginxRuns = new ArrayList<>();
       out.printf("bench: %d runs each, %d connections (Redis: %d clients, %,d requests), %d s per wrk run; "
-          + "%d advertisers in turn%n", runs, connections, connections, redisRequests, duration.toSeconds(), paths.size());
-      for (int i = 0; i < runs; i++) {
+          + "%d advertisers in turn%n", options.runs(), options.connections(), options.connections(), redisRequests,
+          options.duration().toSeconds(), paths.size());
+      for (int i = 0; i < options.runs(); i++) {
         beaconRuns.add(Runs.withCpu(out, "beacon", List.of(beacon),
-            () -> Wrk.cycle(beacon.url(), paths, connections, duration, scripts)));
-        redisRuns.add(Runs.report(out, "redis", redis.benchmark(connections, redisRequests, zrevrange)));
-        nginxRuns.add(Runs.report(out, "nginx", Wrk.run(nginx.url(STATIC_JSON), Wrk.Request.GET, connections, duration, scripts)));
+            () -> Wrk.cycle(beacon.url(), paths, options.connections(), options.duration(), scripts)));
+        redisRuns.add(Runs.report(out, "redis", redis.benchmark(options.connections(), redisRequests, zrevrange)));
+        nginxRuns.add(Runs.report(out, "nginx", Wrk.run(nginx.url(STATIC_JSON), Wrk.Request.GET, options.connections(),
+            options.duration(), scripts)));
       }
       LatencyChart.update(chart, List.of(
-          LatencyChart.Series.of("Beacon top-N 1h, 1 instance, " + connections + " conn.", beaconRuns, "query"),
-          LatencyChart.Series.of("Redis ZREVRANGE 0 9, " + connections + " clients", redisRuns, "query"),
-          LatencyChart.Series.of("nginx static 400 B JSON, " + connections + " conn.", nginxRuns, "query")), out);
-      String name = String.format(Locale.ROOT, "top-N query `window=1h&n=10`, %d connections, owner local, ", connections);
+          LatencyChart.Series.of("Beacon top-N 1h, 1 instance, " + options.connections() + " conn.", beaconRuns, "query"),
+          LatencyChart.Series.of("Redis ZREVRANGE 0 9, " + options.connections() + " clients", redisRuns, "query"),
+          LatencyChart.Series.of("nginx static 400 B JSON, " + options.connections() + " conn.", nginxRuns, "query")), out);
+      String name = String.format(Locale.ROOT, "top-N query `window=1h&n=10`, %d connections, owner local, ",
+          options.connections());
       return List.of(
           Figure.versus(name + "req/s", Sample.of(beaconRuns, Wrk.Result::requestsPerSecond),
               "nginx static 400 B JSON", Sample.of(nginxRuns, Wrk.Result::requestsPerSecond), "≥ 50k req/s; ≥ 0.35× nginx"),

@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Background traffic written straight to Kafka (as a server-side producer would) at a steady rate:
  * views and impressions stamped with the current time, each with its own id, spread over
- * {@code advertisers} advertisers of {@code products} products. It keeps the topology busy while a
- * benchmark measures something else; the collector is left out of it.
+ * {@code advertisers} advertisers of {@code products} products, and, when asked, by users each new
+ * to Beacon for a few events. It keeps the topology busy while a benchmark measures something else;
+ * the collector is left out of it.
  */
 final class SteadyLoad implements AutoCloseable {
 
@@ -24,9 +25,9 @@ final class SteadyLoad implements AutoCloseable {
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private volatile boolean running = true;
 
-  private SteadyLoad(KafkaSink sink, int perSecond, int advertisers, int products) {
+  private SteadyLoad(KafkaSink sink, int perSecond, int advertisers, int products, int eventsPerUser) {
     this.sink = sink;
-    this.sender = new Thread(() -> send(perSecond, advertisers, products), "steady-load");
+    this.sender = new Thread(() -> send(perSecond, advertisers, products, eventsPerUser), "steady-load");
   }
 
   /**
@@ -35,6 +36,15 @@ final class SteadyLoad implements AutoCloseable {
    */
   static SteadyLoad start(String bootstrap, String topicPrefix, BeaconClient beacon, int perSecond, int advertisers,
       int products) throws Exception {
+    return start(bootstrap, topicPrefix, beacon, perSecond, advertisers, products, 0);
+  }
+
+  /**
+   * As above, each event with a user id: {@code eventsPerUser} events in a row by one user, then
+   * the next user (0: no user ids).
+   */
+  static SteadyLoad start(String bootstrap, String topicPrefix, BeaconClient beacon, int perSecond, int advertisers,
+      int products, int eventsPerUser) throws Exception {
     KafkaSink sink = new KafkaSink(bootstrap, topicPrefix);
     try {
       for (int a = 0; a < advertisers; a++) {
@@ -45,7 +55,7 @@ final class SteadyLoad implements AutoCloseable {
       sink.close();
       throw e;
     }
-    SteadyLoad load = new SteadyLoad(sink, perSecond, advertisers, products);
+    SteadyLoad load = new SteadyLoad(sink, perSecond, advertisers, products, eventsPerUser);
     load.sender.start();
     return load;
   }
@@ -54,7 +64,7 @@ final class SteadyLoad implements AutoCloseable {
     return "load-adv-" + i;
   }
 
-  private void send(int perSecond, int advertisers, int products) {
+  private void send(int perSecond, int advertisers, int products, int eventsPerUser) {
     SplittableRandom random = new SplittableRandom(1);
     Pacer pacer = new Pacer(perSecond);
     try {
@@ -64,6 +74,7 @@ final class SteadyLoad implements AutoCloseable {
         AdEvent event = AdEvent.newBuilder().setEventId("load-" + n)
             .setType(random.nextInt(10) == 0 ? EventType.IMPRESSION : EventType.VIEW)
             .setEventTime(Instant.now()).setAdvertiserId(advertiser).setProductId("p" + random.nextInt(products))
+            .setUserId(eventsPerUser > 0 ? "load-u" + n / eventsPerUser : null)
             .build();
         sink.send(new Planned(advertiser, event, null, Planned.COUNTED));
         sent.incrementAndGet();
