@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +20,17 @@ import java.util.Map;
  * weakest, decayed to now, goes.
  *
  * <p>Every count is kept as a value and the time it refers to ({@link Decay}); {@link #occurrences}
- * and {@link #together} bring them to the time asked for.
+ * and {@link #neighbours} bring them to the time asked for.
+ *
+ * <p>A stored record begins with the occurrences, value then time, big-endian: {@link
+ * #occurrencesOf} reads them alone, since ranking needs only that of most products it reads
+ * (decoding every neighbour was most of a query's CPU time; BENCHMARKS.md, Personal
+ * recommendations).
  */
 final class Neighbourhood {
+
+  /** A kept neighbour and its co-visits, decayed to the time asked for. */
+  record Neighbour(String productId, double together) {}
 
   /** A decayed count and the time it is worth that at. */
   private record Counted(double value, long at) {
@@ -65,17 +74,12 @@ final class Neighbourhood {
     return occurrences.value == 0 ? 0 : decay.at(occurrences.value, occurrences.at, time);
   }
 
-  /** Co-visits with {@code other}, decayed to {@code time}; 0 when it is not a kept neighbour. */
-  double together(String other, long time, Decay decay) {
-    Counted counted = neighbours.get(other);
-    return counted == null ? 0 : decay.at(counted.value, counted.at, time);
-  }
-
-  /** The kept neighbours, strongest first at {@code time}, ties by product id. */
-  List<String> neighbours(long time, Decay decay) {
-    List<String> ids = new ArrayList<>(neighbours.keySet());
-    ids.sort(Comparator.comparingDouble((String id) -> -together(id, time, decay)).thenComparing(Comparator.naturalOrder()));
-    return ids;
+  /** The kept neighbours with their co-visits at {@code time}, strongest first, ties by product id. */
+  List<Neighbour> neighbours(long time, Decay decay) {
+    List<Neighbour> decayed = new ArrayList<>(neighbours.size());
+    neighbours.forEach((id, counted) -> decayed.add(new Neighbour(id, decay.at(counted.value, counted.at, time))));
+    decayed.sort(Comparator.comparingDouble((Neighbour n) -> -n.together()).thenComparing(Neighbour::productId));
+    return decayed;
   }
 
   int size() {
@@ -97,6 +101,14 @@ final class Neighbourhood {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** {@link #occurrences} of a stored record, read from its head without decoding the neighbours. */
+  static double occurrencesOf(byte[] bytes, long time, Decay decay) {
+    ByteBuffer head = ByteBuffer.wrap(bytes);
+    double value = head.getDouble();
+    long at = head.getLong();
+    return value == 0 ? 0 : decay.at(value, at, time);
   }
 
   static Neighbourhood fromBytes(byte[] bytes) {

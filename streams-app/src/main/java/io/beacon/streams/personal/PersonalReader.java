@@ -43,8 +43,8 @@ public final class PersonalReader {
     Set<String> seen = new HashSet<>();
     history.entries().forEach(entry -> seen.add(entry.productId()));
     List<Recommended> items = new ArrayList<>();
-    for (PersonalScorer.Scored scored : scorer.rank(history, product -> neighbourhood(cooccurrences, advertiserId, product), time, n,
-        excludeSeen)) {
+    for (PersonalScorer.Scored scored : scorer.rank(history, product -> neighbourhood(cooccurrences, advertiserId, product),
+        product -> occurrences(cooccurrences, advertiserId, product, time), time, n, excludeSeen)) {
       items.add(new Recommended(scored.productId(), scored.score(),
           scored.because().stream().map(r -> new Reason(r.productId(), r.weight())).toList()));
     }
@@ -65,14 +65,13 @@ public final class PersonalReader {
     double cp = own.occurrences(time, decay);
     Comparator<Related> bestFirst = Comparator.comparingDouble((Related r) -> -r.score()).thenComparing(Related::productId);
     PriorityQueue<Related> best = new PriorityQueue<>(n + 1, bestFirst.reversed());
-    for (String other : own.neighbours(time, decay)) {
-      double together = own.together(other, time, decay);
+    for (Neighbourhood.Neighbour other : own.neighbours(time, decay)) {
+      double together = other.together();
       if (best.size() == n && best.peek().score() > together / cp) {
         break;
       }
-      Neighbourhood theirs = neighbourhood(cooccurrences, advertiserId, other);
-      double co = theirs == null ? 0 : theirs.occurrences(time, decay);
-      best.add(new Related(other, PersonalScorer.similarity(together, cp, co), together));
+      double co = occurrences(cooccurrences, advertiserId, other.productId(), time);
+      best.add(new Related(other.productId(), PersonalScorer.similarity(together, cp, co), together));
       if (best.size() > n) {
         best.poll();
       }
@@ -80,6 +79,12 @@ public final class PersonalReader {
     List<Related> ranked = new ArrayList<>(best);
     ranked.sort(bestFirst);
     return ranked;
+  }
+
+  /** A product's decayed occurrences, read from the head of its record alone; 0 without one. */
+  private double occurrences(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time) {
+    byte[] stored = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
+    return stored == null ? 0 : Neighbourhood.occurrencesOf(stored, time, decay);
   }
 
   private static Neighbourhood neighbourhood(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Ranks products for a user from their history and the co-occurrence model: a candidate's score is
@@ -60,9 +61,11 @@ final class PersonalScorer {
 
   /**
    * The best {@code n} products for the history at {@code time}, leaving out those in it when
-   * {@code excludeSeen}. {@code neighbourhoods} gives a product's record, or null.
+   * {@code excludeSeen}. {@code neighbourhoods} gives a product's record, or null; {@code
+   * occurrences} a product's decayed occurrences, 0 when it has no record.
    */
-  List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, long time, int n, boolean excludeSeen) {
+  List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, ToDoubleFunction<String> occurrencesOf,
+      long time, int n, boolean excludeSeen) {
     Map<String, Double> affinity = new HashMap<>();
     Map<String, Double> occurrences = new HashMap<>();
     Map<String, Candidate> candidates = new HashMap<>();
@@ -78,12 +81,12 @@ final class PersonalScorer {
       }
       affinity.put(entry.productId(), a);
       occurrences.put(entry.productId(), cq);
-      for (String j : own.neighbours(time, decay)) {
-        if (excludeSeen && history.contains(j)) {
+      for (Neighbourhood.Neighbour neighbour : own.neighbours(time, decay)) {
+        if (excludeSeen && history.contains(neighbour.productId())) {
           continue;
         }
-        double cqj = own.together(j, time, decay);
-        Candidate candidate = candidates.computeIfAbsent(j, Candidate::new);
+        double cqj = neighbour.together();
+        Candidate candidate = candidates.computeIfAbsent(neighbour.productId(), Candidate::new);
         candidate.together.put(entry.productId(), cqj);
         candidate.bound += a * cqj / cq;
       }
@@ -95,8 +98,7 @@ final class PersonalScorer {
       if (best.size() == n && best.peek().score() > candidate.bound) {
         break; // no candidate left can beat the n-th: each scores at most its bound
       }
-      Neighbourhood theirs = neighbourhoods.apply(candidate.productId);
-      double cj = theirs == null ? 0 : theirs.occurrences(time, decay);
+      double cj = occurrencesOf.applyAsDouble(candidate.productId);
       List<Reason> reasons = new ArrayList<>();
       double score = 0;
       for (Map.Entry<String, Double> part : candidate.together.entrySet()) {

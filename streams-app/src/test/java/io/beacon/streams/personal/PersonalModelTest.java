@@ -64,12 +64,16 @@ class PersonalModelTest {
     product.coVisited("strong", 0, decay, 2);
     product.coVisited("weak", 0, decay, 2);
     product.coVisited("new", 7 * DAY, decay, 2);
-    assertEquals(List.of("strong", "new"), product.neighbours(7 * DAY, decay), "weak (0.5 by now) went for new (1)");
-    assertEquals(1.5, product.together("strong", 7 * DAY, decay), 1e-12);
-    assertEquals(0.0, product.together("weak", 7 * DAY, decay));
+    List<Neighbourhood.Neighbour> kept = product.neighbours(7 * DAY, decay);
+    assertEquals(List.of("strong", "new"), kept.stream().map(Neighbourhood.Neighbour::productId).toList(),
+        "weak (0.5 by now) went for new (1)");
+    assertEquals(1.5, kept.get(0).together(), 1e-12);
     Neighbourhood read = Neighbourhood.fromBytes(product.toBytes());
     assertEquals(product.neighbours(7 * DAY, decay), read.neighbours(7 * DAY, decay));
     assertEquals(product.occurrences(9 * DAY, decay), read.occurrences(9 * DAY, decay), 1e-12);
+    assertEquals(product.occurrences(9 * DAY, decay), Neighbourhood.occurrencesOf(product.toBytes(), 9 * DAY, decay), 1e-12,
+        "the occurrences are read from the record's head alone");
+    assertEquals(0.0, Neighbourhood.occurrencesOf(new Neighbourhood().toBytes(), 9 * DAY, decay));
   }
 
   @Test
@@ -84,7 +88,7 @@ class PersonalModelTest {
     History history = new History();
     history.record("a", 0, 1, DAY, 50, 30 * DAY, decay);
 
-    List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, 0, 10, true);
+    List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, occurrences(model, 0), 0, 10, true);
 
     // s(a,b) = 1 / (2 + 1); s(a,c) = 1 / (2 + 9)
     assertEquals(List.of("b", "c"), ranked.stream().map(PersonalScorer.Scored::productId).toList());
@@ -92,7 +96,7 @@ class PersonalModelTest {
     assertEquals(1 / 11.0, ranked.get(1).score(), 1e-12);
     assertEquals(List.of(new PersonalScorer.Reason("a", 1 / 3.0)), ranked.get(0).because());
     assertFalse(ranked.stream().anyMatch(s -> s.productId().equals("a")), "seen");
-    assertTrue(new PersonalScorer(decay).rank(history, model::get, 0, 10, false).stream().noneMatch(s -> s.productId().equals("a")),
+    assertTrue(new PersonalScorer(decay).rank(history, model::get, occurrences(model, 0), 0, 10, false).stream().noneMatch(s -> s.productId().equals("a")),
         "a is no neighbour of itself either");
   }
 
@@ -112,10 +116,16 @@ class PersonalModelTest {
         history.record("p" + random.nextInt(40), random.nextInt(10) * DAY, 1 + random.nextInt(3), DAY, 50, 30 * DAY, decay);
       }
       int n = 1 + random.nextInt(10);
-      List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, 10 * DAY, n, true);
+      List<PersonalScorer.Scored> ranked = new PersonalScorer(decay).rank(history, model::get, occurrences(model, 10 * DAY), 10 * DAY, n,
+          true);
       assertEquals(everyCandidate(history, model, 10 * DAY, n), ranked.stream().map(PersonalScorer.Scored::productId).toList(),
           "round " + round);
     }
+  }
+
+  /** Each product's occurrences at {@code time}, as the reader takes them from the stored records' heads. */
+  private java.util.function.ToDoubleFunction<String> occurrences(Map<String, Neighbourhood> model, long time) {
+    return product -> model.get(product) == null ? 0 : Neighbourhood.occurrencesOf(model.get(product).toBytes(), time, decay);
   }
 
   /** The best n by scoring every neighbour of every history item. */
@@ -126,10 +136,11 @@ class PersonalModelTest {
       if (q == null) {
         continue;
       }
-      for (String j : q.neighbours(time, decay)) {
+      for (Neighbourhood.Neighbour neighbour : q.neighbours(time, decay)) {
+        String j = neighbour.productId();
         if (!history.contains(j)) {
           double cj = model.get(j) == null ? 0 : model.get(j).occurrences(time, decay);
-          double cqj = q.together(j, time, decay);
+          double cqj = neighbour.together();
           double similarity = cqj / (q.occurrences(time, decay) + cj);
           scores.merge(j, decay.at(entry.affinity(), entry.affinityAt(), time) * similarity, Double::sum);
         }
