@@ -189,13 +189,7 @@ final class MemoryBench {
     }
     series.add(instance.rssBytes());
     PrometheusMetrics after = beacon.prometheus();
-    // What moved inside the process, to tell a growing heap from growing native (RocksDB) memory.
-    out.printf(Locale.ROOT, "bench: memory: RSS under load: %s; JVM heap committed %,.0f -> %,.0f MiB, "
-            + "RocksDB block cache %,.0f -> %,.0f MiB%n", series.describe(),
-        before.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
-        after.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
-        before.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB,
-        after.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB);
+    out.printf(Locale.ROOT, "bench: memory: RSS under load: %s; %s%n", series.describe(), RssSeries.insideTheProcess(before, after));
     awaitCounted(started, instance, kafka, sample, out);
     return series;
   }

@@ -1,5 +1,6 @@
 package io.beacon.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.EventType;
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
@@ -150,6 +151,7 @@ final class PersonalBench {
         eventsPerUser, duration.toMinutes(), sample.toSeconds());
     RssSeries series = new RssSeries();
     BeaconClient beacon = new BeaconClient(instance.url());
+    PrometheusMetrics before = beacon.prometheus();
     long started = System.nanoTime();
     try (SteadyLoad load = SteadyLoad.start(bootstrap, "beacon.", beacon, rate, 1, 10_000, eventsPerUser)) {
       while (System.nanoTime() - started < duration.toNanos()) {
@@ -161,7 +163,9 @@ final class PersonalBench {
       }
       series.add(instance.rssBytes());
     }
-    out.println("bench: memory: " + series.describe());
+    JsonNode stats = beacon.json("/v1/stats");
+    out.printf(Locale.ROOT, "bench: memory: %s; %s; Beacon's input lag at the end %,d records%n", series.describe(),
+        RssSeries.insideTheProcess(before, beacon.prometheus()), stats.at("/lag").asLong());
     return series;
   }
 }

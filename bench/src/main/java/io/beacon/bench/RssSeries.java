@@ -3,6 +3,7 @@ package io.beacon.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** A process's resident set size sampled over time, and whether it stays flat: first, last, max and slope. */
 final class RssSeries {
@@ -44,6 +45,18 @@ final class RssSeries {
       variance += (s[0] - meanT) * (s[0] - meanT);
     }
     return variance == 0 ? 0 : covariance / variance;
+  }
+
+  /**
+   * What moved inside the process between two readings of its metrics, to tell a growing heap from
+   * growing native (RocksDB) memory: the JVM heap committed and RocksDB's block cache.
+   */
+  static String insideTheProcess(PrometheusMetrics before, PrometheusMetrics after) {
+    return String.format(Locale.ROOT, "JVM heap committed %,.0f -> %,.0f MiB, RocksDB block cache %,.0f -> %,.0f MiB",
+        before.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
+        after.sum("jvm_memory_committed_bytes", Map.of("area", "heap")) / MIB,
+        before.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB,
+        after.max("kafka_stream_state_block_cache_usage").orElse(Double.NaN) / MIB);
   }
 
   String describe() {

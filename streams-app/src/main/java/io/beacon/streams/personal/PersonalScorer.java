@@ -32,6 +32,11 @@ final class PersonalScorer {
   private static final Comparator<Scored> BEST_FIRST =
       Comparator.comparingDouble((Scored s) -> -s.score()).thenComparing(Scored::productId);
 
+  private static final Comparator<Candidate> HIGHEST_BOUND_FIRST = (a, b) -> {
+    int byBound = Double.compare(b.bound, a.bound);
+    return byBound != 0 ? byBound : a.productId.compareTo(b.productId);
+  };
+
   private final Decay decay;
 
   PersonalScorer(Decay decay) {
@@ -49,10 +54,13 @@ final class PersonalScorer {
     return together / (occurrences + otherOccurrences);
   }
 
+  /** A history product's affinity and occurrences, and its co-visits with a candidate. */
+  private record Part(String historyProductId, double affinity, double occurrences, double together) {}
+
   private static final class Candidate {
     final String productId;
     double bound;
-    final Map<String, Double> together = new HashMap<>();
+    final List<Part> parts = new ArrayList<>(2);
 
     Candidate(String productId) {
       this.productId = productId;
@@ -66,8 +74,6 @@ final class PersonalScorer {
    */
   List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, ToDoubleFunction<String> occurrencesOf,
       long time, int n, boolean excludeSeen) {
-    Map<String, Double> affinity = new HashMap<>();
-    Map<String, Double> occurrences = new HashMap<>();
     Map<String, Candidate> candidates = new HashMap<>();
     for (History.Entry entry : history.entries()) {
       Neighbourhood own = neighbourhoods.apply(entry.productId());
@@ -79,34 +85,31 @@ final class PersonalScorer {
       if (cq <= 0) {
         continue;
       }
-      affinity.put(entry.productId(), a);
-      occurrences.put(entry.productId(), cq);
-      for (Neighbourhood.Neighbour neighbour : own.neighbours(time, decay)) {
-        if (excludeSeen && history.contains(neighbour.productId())) {
-          continue;
+      // Each candidate takes one part from each history product it neighbours, in history order:
+      // the neighbours' own order does not matter here.
+      own.forEachNeighbour(time, decay, (j, cqj) -> {
+        if (!excludeSeen || !history.contains(j)) {
+          Candidate candidate = candidates.computeIfAbsent(j, Candidate::new);
+          candidate.parts.add(new Part(entry.productId(), a, cq, cqj));
+          candidate.bound += a * cqj / cq;
         }
-        double cqj = neighbour.together();
-        Candidate candidate = candidates.computeIfAbsent(neighbour.productId(), Candidate::new);
-        candidate.together.put(entry.productId(), cqj);
-        candidate.bound += a * cqj / cq;
-      }
+      });
     }
-    List<Candidate> byBound = new ArrayList<>(candidates.values());
-    byBound.sort(Comparator.comparingDouble((Candidate c) -> -c.bound).thenComparing(c -> c.productId));
+    // Candidates come out highest bound first; only those polled before the stop are ordered.
+    PriorityQueue<Candidate> byBound = new PriorityQueue<>(Math.max(1, candidates.size()), HIGHEST_BOUND_FIRST);
+    byBound.addAll(candidates.values());
     PriorityQueue<Scored> best = new PriorityQueue<>(n + 1, BEST_FIRST.reversed());
-    for (Candidate candidate : byBound) {
+    for (Candidate candidate = byBound.poll(); candidate != null; candidate = byBound.poll()) {
       if (best.size() == n && best.peek().score() > candidate.bound) {
         break; // no candidate left can beat the n-th: each scores at most its bound
       }
       double cj = occurrencesOf.applyAsDouble(candidate.productId);
-      List<Reason> reasons = new ArrayList<>();
+      List<Reason> reasons = new ArrayList<>(candidate.parts.size());
       double score = 0;
-      for (Map.Entry<String, Double> part : candidate.together.entrySet()) {
-        double cq = occurrences.get(part.getKey());
-        double cqj = part.getValue();
-        double weight = affinity.get(part.getKey()) * similarity(cqj, cq, cj);
+      for (Part part : candidate.parts) {
+        double weight = part.affinity() * similarity(part.together(), part.occurrences(), cj);
         score += weight;
-        reasons.add(new Reason(part.getKey(), weight));
+        reasons.add(new Reason(part.historyProductId(), weight));
       }
       reasons.sort(Comparator.comparingDouble((Reason r) -> -r.weight()).thenComparing(Reason::productId));
       best.add(new Scored(candidate.productId, score, List.copyOf(reasons.subList(0, Math.min(REASONS, reasons.size())))));

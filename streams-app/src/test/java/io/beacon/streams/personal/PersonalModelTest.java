@@ -77,6 +77,19 @@ class PersonalModelTest {
   }
 
   @Test
+  void shouldReadBackNeighboursWhoseIdsAreNotAscii() {
+    Neighbourhood product = new Neighbourhood();
+    product.occurred(0, decay);
+    List<String> ids = List.of("plain-1", "café", "日本-2", "nul\u0000inside", "emoji-\uD83D\uDE00", "");
+    for (String id : ids) {
+      product.coVisited(id, 0, decay, 10);
+    }
+    List<Neighbourhood.Neighbour> read = Neighbourhood.fromBytes(product.toBytes()).neighbours(0, decay);
+    assertEquals(product.neighbours(0, decay), read);
+    assertEquals(ids.stream().sorted().toList(), read.stream().map(Neighbourhood.Neighbour::productId).toList());
+  }
+
+  @Test
   void shouldRankByAffinityTimesSimilarityAndSayWhy() {
     Map<String, Neighbourhood> model = new HashMap<>();
     // Users viewed a then b, a then c, and d alone; c is popular on its own too.
