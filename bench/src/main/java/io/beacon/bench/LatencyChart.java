@@ -104,7 +104,7 @@ final class LatencyChart {
 
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
-    g.drawString("Top-N query latency in ms (log scale), median of the runs", LEFT, 30);
+    g.drawString("Query latency in ms (log scale), median of the runs", LEFT, 30);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawString("HTTP: wrk, 2 threads; Redis: redis-benchmark; the load generator shares the 2 cores with the server."
         + " Data and dates: the .tsv beside this file.", LEFT, 50);

@@ -85,8 +85,8 @@ final class PersonalBench {
       }
       String scale = String.format(Locale.ROOT, "%,d users, %,d products, %d conn.", users, products, options.connections());
       LatencyChart.update(chart, List.of(
-          LatencyChart.Series.of("Beacon users/{user}/recommendations, " + scale, personal, "personal"),
-          LatencyChart.Series.of("Beacon products/{product}/related, " + scale, related, "personal"),
+          LatencyChart.Series.of("Beacon a user's recommendations, " + scale, personal, "personal"),
+          LatencyChart.Series.of("Beacon related products, " + scale, related, "personal"),
           LatencyChart.Series.of("Beacon top-N 24h, " + scale, top, "personal")), out);
       RssSeries rss = underLoad(broker.bootstrapServers(), beacon, loadRate, eventsPerUser, Duration.ofMinutes(loadMinutes),
           Duration.ofSeconds(sampleSeconds), out);

@@ -70,7 +70,7 @@ final class PersonalScorer {
   /**
    * The best {@code n} products for the history at {@code time}, leaving out those in it when
    * {@code excludeSeen}. {@code neighbourhoods} gives a product's record, or null; {@code
-   * occurrences} a product's decayed occurrences, 0 when it has no record.
+   * occurrencesOf} a product's decayed occurrences, 0 when it has no record.
    */
   List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, ToDoubleFunction<String> occurrencesOf,
       long time, int n, boolean excludeSeen) {
