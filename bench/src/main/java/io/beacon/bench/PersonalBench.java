@@ -155,10 +155,10 @@ final class PersonalBench {
     long started = System.nanoTime();
     try (SteadyLoad load = SteadyLoad.start(bootstrap, "beacon.", beacon, rate, 1, 10_000, eventsPerUser)) {
       while (System.nanoTime() - started < duration.toNanos()) {
-        series.add(instance.rssBytes());
+        long rss = instance.rssBytes();
+        series.add(rss);
         out.printf(Locale.ROOT, "bench:   %3.0f s: sent %,d events (%,d users), RSS %,.0f MiB%n",
-            (System.nanoTime() - started) / 1e9,
-            load.sent(), load.sent() / eventsPerUser, instance.rssBytes() / (1024.0 * 1024));
+            (System.nanoTime() - started) / 1e9, load.sent(), load.sent() / eventsPerUser, rss / (1024.0 * 1024));
         Thread.sleep(sample.toMillis());
       }
       series.add(instance.rssBytes());

@@ -46,8 +46,7 @@ class BackfillIT {
   void aBackfillCountsOnceIntoEveryBucketKeptForItsTimeWhileLiveTrafficRuns() throws Exception {
     try (BeaconUnderTest beacon = new BeaconUnderTest(KAFKA.bootstrapServers())) {
       beacon.start();
-      assertEquals(200, beacon.sendJson("PUT", "/v1/advertisers/shop", "{\"name\": \"Shop\", \"status\": \"ACTIVE\"}").statusCode());
-      BeaconUnderTest.await("advertiser known", () -> beacon.get("/v1/advertisers/shop").statusCode() == 200);
+      beacon.registerActive("shop", "Shop");
       Instant now = Instant.now();
       // An event counted live three hours ago, that the logs hold as well.
       String counted = "{\"event_id\": \"live-0\", \"type\": \"view\", \"advertiser_id\": \"shop\", \"product_id\": \"b-0\","

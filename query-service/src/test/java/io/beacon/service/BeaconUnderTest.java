@@ -82,6 +82,13 @@ final class BeaconUnderTest implements AutoCloseable {
     app.getBean(EmbeddedServer.class).stop();
   }
 
+  /** Registers an ACTIVE advertiser and waits until this instance knows it. */
+  void registerActive(String advertiserId, String name) throws Exception {
+    assertEquals(200, sendJson("PUT", "/v1/advertisers/" + advertiserId,
+        "{\"name\": \"" + name + "\", \"status\": \"ACTIVE\"}").statusCode());
+    await("advertiser " + advertiserId + " known", () -> get("/v1/advertisers/" + advertiserId).statusCode() == 200);
+  }
+
   /** Whether a Kafka Streams client of this instance's application id has a live thread in this JVM. */
   boolean streamsThreadsAlive() {
     String id = String.valueOf(extraProperties.getOrDefault("beacon.application-id", applicationId));

@@ -28,8 +28,7 @@ class PersonalIT {
   void usersSeeWhatOthersWhoViewedTheSameViewedAndWhy() throws Exception {
     try (BeaconUnderTest beacon = new BeaconUnderTest(KAFKA.bootstrapServers())) {
       beacon.start();
-      assertEquals(200, beacon.sendJson("PUT", "/v1/advertisers/shop", "{\"name\": \"Shop\", \"status\": \"ACTIVE\"}").statusCode());
-      BeaconUnderTest.await("advertiser known", () -> beacon.get("/v1/advertisers/shop").statusCode() == 200);
+      beacon.registerActive("shop", "Shop");
       StringJoiner events = new StringJoiner(",", "[", "]");
       for (int user = 0; user < 5; user++) {
         events.add(view("u" + user, "tent"));
