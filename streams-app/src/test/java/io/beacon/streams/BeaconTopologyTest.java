@@ -374,12 +374,18 @@ class BeaconTopologyTest {
     for (Duration window : List.of(Duration.ofMinutes(5), Duration.ofMinutes(15), HOUR, Duration.ofHours(6), Duration.ofHours(24))) {
       assertEquals(at, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, window, at, 10)).end(), window.toString());
     }
-    Instant hour = at.truncatedTo(ChronoUnit.HOURS).plus(HOUR);
+    // Rounded up: an `at` on the hour (one run in sixty, as `now` falls) is its own end.
+    Instant hour = roundedUp(at, HOUR);
     assertEquals(hour, found(t.queries.stats("adv-1", null, Duration.ofDays(7), Duration.ofHours(6), at)).end(),
         "7 days: with the hour that holds the end");
-    Instant day = at.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+    Instant day = roundedUp(at, Duration.ofDays(1));
     assertEquals(day, found(t.queries.stats("adv-1", null, Duration.ofDays(30), Duration.ofDays(1), at)).end(),
         "30 days: with the day that holds the end");
+  }
+
+  /** {@code at} rounded up to a multiple of {@code size} since the epoch. */
+  private static Instant roundedUp(Instant at, Duration size) {
+    return Instant.ofEpochMilli(-Math.floorDiv(-at.toEpochMilli(), size.toMillis()) * size.toMillis());
   }
 
   @Test
@@ -391,8 +397,7 @@ class BeaconTopologyTest {
         Duration.ofDays(1));
     for (Instant at : List.of(now, now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(17)))) {
       granularity.forEach((window, bucket) -> {
-        long size = bucket.toMillis();
-        Instant end = Instant.ofEpochMilli(-Math.floorDiv(-at.toEpochMilli(), size) * size);
+        Instant end = roundedUp(at, bucket);
         assertEquals(end, found(t.queries.recommendations("adv-1", RankingModel.TOP_PRODUCTS, window, at, 10)).end(), window + " at " + at);
         for (Duration step : steps) {
           if (window.toMillis() % step.toMillis() != 0 || window.toMillis() / step.toMillis() > 1440) {
