@@ -43,7 +43,9 @@ public final class Bench {
             --rocksdb-defaults     Kafka Streams' own RocksDB settings instead of Beacon's bounded memory
             --no-personal          Beacon without learning personal recommendations (learned by default,
                                    from the traffic's views and clicks with user ids)
-        """, Set.of("--rocksdb-defaults", "--no-personal"), ProcessingBench::command));
+            --versus-not-learning  the peer is Beacon without learning instead of the bare count, in turn
+                                   run by run: what learning costs
+        """, Set.of("--rocksdb-defaults", "--no-personal", "--versus-not-learning"), ProcessingBench::command));
     COMMANDS.put("redis", new Entry("""
           redis        events/s of Beacon's per-event work done in Redis (a Lua script per event, EVALSHA
                        pipelined from Jedis) beside pipelined ZINCRBY alone, on a redis-server of its own

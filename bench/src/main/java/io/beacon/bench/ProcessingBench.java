@@ -43,7 +43,7 @@ import org.apache.kafka.streams.kstream.TimeWindows;
  */
 final class ProcessingBench {
 
-  record Result(Sample beacon, Sample bare) {}
+  record Result(Sample beacon, Sample peer) {}
 
   /**
    * How Beacon's RocksDB is set up in the runs.
@@ -62,10 +62,15 @@ final class ProcessingBench {
     RocksDbSetup rocksDb = new RocksDbSetup(args.positive("--rocksdb-cache-mib", 256) * 1024L * 1024,
         args.flag("--rocksdb-defaults"));
     boolean personal = !args.flag("--no-personal");
+    boolean versusNotLearning = args.flag("--versus-not-learning");
     args.rejectUnread();
+    if (versusNotLearning && !personal) {
+      throw new IllegalArgumentException("--versus-not-learning compares learning with not learning: leave out --no-personal");
+    }
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
-      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, personal, out);
+      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, personal,
+          versusNotLearning, out);
       long records = bench.prepare("bench.", events, 6);
       bench.warmUp("bench.", records, threads, warmUpRuns);
       List<Figure> figures = new ArrayList<>();
@@ -74,9 +79,11 @@ final class ProcessingBench {
             runs, rocksDb.kafkaStreamsDefaults() ? "Kafka Streams defaults" : (rocksDb.cacheBytes() >> 20) + " MiB bounded",
             personal ? "learned" : "off");
         Result result = bench.run("bench.", records, guarantee, threads, runs);
-        figures.add(Figure.versus(String.format(Locale.ROOT, "processing, `%s`, %d thread(s), events/s", guarantee, threads),
-            result.beacon(), "bare windowed count", result.bare(),
-            guarantee.equals("exactly_once_v2") ? "≥ 0.6×, ≥ 100k/s" : "≥ 0.6×"));
+        String figure = String.format(Locale.ROOT, "processing, `%s`, %d thread(s), events/s", guarantee, threads);
+        figures.add(versusNotLearning
+            ? Figure.versus(figure + ", learning personal recommendations", result.beacon(), "Beacon not learning", result.peer(), "≥ 0.6×")
+            : Figure.versus(figure, result.beacon(), "bare windowed count", result.peer(),
+                guarantee.equals("exactly_once_v2") ? "≥ 0.6×, ≥ 100k/s" : "≥ 0.6×"));
       }
       return figures;
     }
@@ -87,10 +94,13 @@ final class ProcessingBench {
   private final RocksDbSetup rocksDb;
   /** Whether Beacon's runs learn personal recommendations from the traffic's views and clicks with user ids. */
   private final boolean personal;
+  /** Whether the peer is Beacon not learning personal recommendations, instead of the bare count. */
+  private final boolean versusNotLearning;
   private final PrintStream out;
 
-  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, boolean personal, PrintStream out) {
+  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, boolean personal, boolean versusNotLearning, PrintStream out) {
     this.personal = personal;
+    this.versusNotLearning = versusNotLearning;
     this.bootstrap = bootstrap;
     this.stateRoot = stateRoot;
     this.rocksDb = rocksDb;
@@ -134,8 +144,8 @@ final class ProcessingBench {
         minimumRuns);
     long started = System.nanoTime();
     for (int i = 1; ; i++) {
-      Run beacon = measure("beacon", beacon(prefix, "exactly_once_v2", threads), threads, records);
-      measure("bare count", bareCount(prefix, "exactly_once_v2", threads), threads, records);
+      Run beacon = measure("beacon", beacon(prefix, "exactly_once_v2", threads, personal), threads, records);
+      measure(peerName(), peer(prefix, "exactly_once_v2", threads), threads, records);
       boolean settled = beacon.compilerCores() < WarmUp.SETTLED_CORES;
       if (i >= minimumRuns && (settled || System.nanoTime() - started > WarmUp.LONGEST_EXTRA.toNanos())) {
         out.printf("bench: %d warm-up run(s) of each system%s%n", i, settled ? "" : " (compilers not settled; measuring anyway)");
@@ -146,18 +156,26 @@ final class ProcessingBench {
 
   Result run(String prefix, long records, String guarantee, int threads, int runs) throws Exception {
     List<Double> beacon = new ArrayList<>();
-    List<Double> bare = new ArrayList<>();
+    List<Double> peer = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      beacon.add(measure("beacon", beacon(prefix, guarantee, threads), threads, records).eventsPerSecond());
-      bare.add(measure("bare count", bareCount(prefix, guarantee, threads), threads, records).eventsPerSecond());
+      beacon.add(measure("beacon", beacon(prefix, guarantee, threads, personal), threads, records).eventsPerSecond());
+      peer.add(measure(peerName(), peer(prefix, guarantee, threads), threads, records).eventsPerSecond());
     }
-    return new Result(new Sample(beacon), new Sample(bare));
+    return new Result(new Sample(beacon), new Sample(peer));
   }
 
   /** One run: its throughput, and the cores this JVM's JIT compilers used meanwhile. */
   private record Run(double eventsPerSecond, double compilerCores) {}
 
-  private KafkaStreams beacon(String prefix, String guarantee, int threads) throws Exception {
+  private String peerName() {
+    return versusNotLearning ? "not learning" : "bare count";
+  }
+
+  private KafkaStreams peer(String prefix, String guarantee, int threads) throws Exception {
+    return versusNotLearning ? beacon(prefix, guarantee, threads, false) : bareCount(prefix, guarantee, threads);
+  }
+
+  private KafkaStreams beacon(String prefix, String guarantee, int threads, boolean personal) throws Exception {
     BeaconConfig shipped = BeaconConfig.defaults(bootstrap);
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * before a SIGKILL, a clean stop, a rebalance that moves a task, or a standby's promotion are
  * rejected as DUPLICATE when a client resends them afterwards (as it does after a 503), and every
  * count stays at one. A restart after a clean stop restores no task store and logs no ERROR, and
- * neither a rebalance nor the takeover of a dead instance's tasks logs one.
+ * neither a rebalance nor the takeover of a dead instance's tasks logs one. The personal model
+ * comes back from its changelogs after a SIGKILL as it was.
  */
 @Tag("integration")
 class RestartIT {
@@ -162,6 +164,85 @@ class RestartIT {
         instance.close();
       }
     }
+  }
+
+  /**
+   * The personal model after a SIGKILL: restored from its changelogs (head and bucket records,
+   * and the deletes of pruned neighbours: max-neighbours 3 makes the model prune), it answers as
+   * before, and a resent batch, all DUPLICATE, teaches it nothing.
+   */
+  @Test
+  void shouldRestoreThePersonalModelAsItWasAfterASigkill() throws Exception {
+    try (BeaconProcess beacon = instance("personal", Map.of("BEACON_PERSONAL_MAX_NEIGHBOURS", "3"))) {
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      assertEquals(200, send(beacon, "PUT", "/v1/advertisers/pm", "{\"name\": \"P\", \"status\": \"ACTIVE\"}").statusCode());
+      BeaconUnderTest.await("pm known", () -> send(beacon, "GET", "/v1/advertisers/pm", null).statusCode() == 200);
+      Random random = new Random(11);
+      long eventTime = Instant.now().minusSeconds(60).toEpochMilli();
+      StringJoiner events = new StringJoiner(",", "[", "]");
+      int sent = 0;
+      for (int user = 0; user < PERSONAL_USERS; user++) {
+        for (int view = 0; view < 3 + random.nextInt(4); view++) {
+          events.add("{\"event_id\": \"pm-" + sent++ + "\", \"type\": \"view\", \"advertiser_id\": \"pm\", \"user_id\": \"u" + user
+              + "\", \"product_id\": \"q" + random.nextInt(PERSONAL_PRODUCTS) + "\", \"event_time\": " + (eventTime + sent * 10L) + "}");
+        }
+      }
+      assertEquals(202, post(beacon, events.toString()).statusCode());
+      awaitTotals(beacon, sent, 0);
+      Map<String, List<Answered>> before = personalModel(beacon);
+      assertTrue(before.values().stream().anyMatch(items -> items.size() == 3)
+          && before.entrySet().stream().filter(e -> e.getKey().startsWith("related")).allMatch(e -> e.getValue().size() <= 3),
+          "max-neighbours 3 bounds what related answers: " + before);
+      Thread.sleep(1_000); // past the commit interval
+
+      beacon.kill();
+      long logged = Files.size(beacon.log());
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      assertTrue(Files.readString(beacon.log()).substring((int) logged).contains("restored store co-occurrences "),
+          "the co-occurrence records came back from their changelog");
+      assertSameAnswers(before, personalModel(beacon));
+      assertEquals(202, post(beacon, events.toString()).statusCode());
+      awaitTotals(beacon, sent, sent);
+      assertSameAnswers(before, personalModel(beacon));
+    }
+  }
+
+  private static final int PERSONAL_USERS = 40;
+  private static final int PERSONAL_PRODUCTS = 12;
+
+  /** A product and its score, or its co-visits. */
+  private record Answered(String productId, double value) {}
+
+  /** Every product's related products and every user's recommendations, by their paths. */
+  private static Map<String, List<Answered>> personalModel(BeaconProcess beacon) throws Exception {
+    Map<String, List<Answered>> answers = new HashMap<>();
+    for (int product = 0; product < PERSONAL_PRODUCTS; product++) {
+      String path = "related q" + product;
+      answers.put(path, answered(json(beacon, "/v1/advertisers/pm/products/q" + product + "/related?n=100"), "together"));
+    }
+    for (int user = 0; user < PERSONAL_USERS; user++) {
+      answers.put("user u" + user, answered(json(beacon, "/v1/advertisers/pm/users/u" + user + "/recommendations?n=5"), "score"));
+    }
+    return answers;
+  }
+
+  private static List<Answered> answered(JsonNode answer, String field) {
+    List<Answered> items = new ArrayList<>();
+    answer.path("items").forEach(item -> items.add(new Answered(item.path("product_id").asText(), item.path(field).asDouble())));
+    return items;
+  }
+
+  /** The same products in the same order, each value equal but for the decay of the seconds between the answers. */
+  private static void assertSameAnswers(Map<String, List<Answered>> expected, Map<String, List<Answered>> actual) {
+    assertEquals(expected.keySet(), actual.keySet());
+    expected.forEach((path, items) -> {
+      assertEquals(items.stream().map(Answered::productId).toList(), actual.get(path).stream().map(Answered::productId).toList(), path);
+      for (int i = 0; i < items.size(); i++) {
+        assertEquals(items.get(i).value(), actual.get(path).get(i).value(), 1e-3 * items.get(i).value(), path + " " + items.get(i));
+      }
+    });
   }
 
   /** An instance of its own application, with topics of its own, unless {@code settings} say otherwise. */

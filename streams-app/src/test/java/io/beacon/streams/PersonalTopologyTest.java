@@ -112,4 +112,21 @@ class PersonalTopologyTest {
     assertEquals(1.0, related.get(0).together(), 1e-9, "the duplicate added nothing");
     assertEquals(2, found(t.queries.personal("adv-1", "u1", 10, true)).historySize());
   }
+
+  @Test
+  void shouldDeleteTheHistoriesOfUsersIdleForLongerThanTheTtl() {
+    start(new PersonalConfig(true, 50, Duration.ofHours(2), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0));
+    t.send("adv-1", "idle", "a", EventType.VIEW, now.minus(Duration.ofHours(4)));
+    t.send("adv-1", "idle", "b", EventType.VIEW, now.minus(Duration.ofHours(4)).plusSeconds(1));
+    assertEquals(2, found(t.queries.personal("adv-1", "idle", 10, true)).historySize());
+    // Others' views move stream time on an hour at a time; each hour the expiry runs.
+    for (int hoursAgo = 3; hoursAgo >= 0; hoursAgo--) {
+      t.send("adv-1", "active-" + hoursAgo, "a", EventType.VIEW, now.minus(Duration.ofHours(hoursAgo)));
+    }
+
+    assertEquals(0, found(t.queries.personal("adv-1", "idle", 10, true)).historySize(), "idle for 4 hours, the ttl 2");
+    assertEquals(1, found(t.queries.personal("adv-1", "active-1", 10, true)).historySize(), "idle for 1 hour");
+    assertEquals(List.of("b"), found(t.queries.related("adv-1", "a", 10)).stream().map(PersonalReader.Related::productId).toList(),
+        "what idle users taught the co-occurrences stays, to decay");
+  }
 }

@@ -1,11 +1,6 @@
 package io.beacon.streams.personal;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,7 +36,7 @@ final class History {
     long at = known == null ? time : Math.max(known.affinityAt(), time);
     double affinity = (known == null ? 0 : decay.at(known.affinity(), known.affinityAt(), at)) + decay.at(weight, time, at);
     entries.put(productId, new Entry(productId, known == null ? time : Math.max(known.lastTime(), time), affinity, at));
-    long newest = entries.values().stream().mapToLong(Entry::lastTime).max().orElse(time);
+    long newest = newestTime();
     entries.values().removeIf(entry -> entry.lastTime() < newest - ttl);
     while (entries.size() > size) {
       Entry oldest = entries.values().stream().min(Comparator.comparingLong(Entry::lastTime)
@@ -58,6 +53,15 @@ final class History {
     return sorted;
   }
 
+  /** When the user last touched a product of the history; {@link Long#MIN_VALUE} for an empty one. */
+  long newestTime() {
+    long newest = Long.MIN_VALUE;
+    for (Entry entry : entries.values()) {
+      newest = Math.max(newest, entry.lastTime());
+    }
+    return newest;
+  }
+
   boolean contains(String productId) {
     return entries.containsKey(productId);
   }
@@ -66,32 +70,36 @@ final class History {
     return entries.size();
   }
 
+  /** The stored record: the number of entries, then each entry's id, last time, affinity and affinity's time. */
   byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + entries.size() * 40);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(entries.size());
-      for (Entry entry : entries.values()) {
-        out.writeUTF(entry.productId());
-        out.writeLong(entry.lastTime());
-        out.writeDouble(entry.affinity());
-        out.writeLong(entry.affinityAt());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    List<byte[]> ids = new ArrayList<>(entries.size());
+    int size = 4;
+    for (Entry entry : entries.values()) {
+      byte[] id = RecordBytes.utf8(entry.productId());
+      ids.add(id);
+      size += RecordBytes.idSize(id) + 24;
     }
-    return bytes.toByteArray();
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(entries.size());
+    int i = 0;
+    for (Entry entry : entries.values()) {
+      RecordBytes.putId(out, ids.get(i++));
+      out.putLong(entry.lastTime()).putDouble(entry.affinity()).putLong(entry.affinityAt());
+    }
+    return out.array();
   }
 
   static History fromBytes(byte[] bytes) {
     History read = new History();
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int count = in.readInt();
+    try {
+      ByteBuffer in = ByteBuffer.wrap(bytes);
+      int count = in.getInt();
       for (int i = 0; i < count; i++) {
-        Entry entry = new Entry(in.readUTF(), in.readLong(), in.readDouble(), in.readLong());
+        Entry entry = new Entry(RecordBytes.getId(in), in.getLong(), in.getDouble(), in.getLong());
         read.entries.put(entry.productId(), entry);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("a user history that is not one", e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("a user history that is not one", e);
     }
     return read;
   }

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -18,13 +18,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Learns the personal model from counted events, in the counting processor's task: each view or
  * click with a user id joins the user's history, and co-occurs with the products the user touched
- * within the co-visit window. Histories and co-occurrence records are read once, changed in
- * memory and written at {@link #flush()}, like the counts, so that they commit with the input
+ * within the co-visit window. Histories and co-occurrence records ({@link History}, {@link
+ * Neighbourhood}) are read once, changed in memory and written at {@link #flush()}, like the counts, so that they commit with the input
  * offsets and before the ids of the events they learned from.
  */
 public final class PersonalLearner {
 
-  /** Records held after a flush, per task: histories are small, co-occurrence records up to max-neighbours entries. */
+  /** Records held after a flush, per task: histories are small, a product's neighbourhood up to max-neighbours and its slack. */
   static final int MAX_HELD_HISTORIES = 20_000;
   static final int MAX_HELD_NEIGHBOURHOODS = 2_000;
 
@@ -33,18 +33,28 @@ public final class PersonalLearner {
   private final KeyValueStore<String, byte[]> historyStore;
   private final Held<History> histories;
   private final Held<Neighbourhood> neighbourhoods;
+  /** Histories written since the last {@link #expire}. */
+  private long historiesWritten;
+  /** Where the next {@link #expire} goes on examining histories; null: from the first. */
+  private String sweepFrom;
 
   public PersonalLearner(PersonalConfig config, KeyValueStore<String, byte[]> histories, KeyValueStore<String, byte[]> cooccurrences) {
     this.config = config;
     this.decay = new Decay(config.halfLife().toMillis());
     this.historyStore = histories;
-    this.histories = new Held<>(histories, History::fromBytes, History::toBytes, History::new, MAX_HELD_HISTORIES);
-    this.neighbourhoods = new Held<>(cooccurrences, Neighbourhood::fromBytes, Neighbourhood::toBytes, Neighbourhood::new,
-        MAX_HELD_NEIGHBOURHOODS);
+    this.histories = new Held<>(histories, MAX_HELD_HISTORIES, (store, key) -> {
+      byte[] stored = store.get(key);
+      return stored == null ? new History() : History.fromBytes(stored);
+    }, (key, history, writes) -> writes.add(KeyValue.pair(key, history.toBytes())));
+    this.neighbourhoods = new Held<>(cooccurrences, MAX_HELD_NEIGHBOURHOODS, (store, headKey) -> {
+      try (KeyValueIterator<String, byte[]> records = store.prefixScan(headKey, new StringSerializer())) {
+        return Neighbourhood.read(headKey, records);
+      }
+    }, (headKey, neighbourhood, writes) -> neighbourhood.writeChanges(headKey, writes));
   }
 
-  /** The key of an advertiser's user, or product, in the personal stores. */
-  public static String key(String advertiserId, String id) {
+  /** The key of an advertiser's user in the histories store. */
+  static String historyKey(String advertiserId, String id) {
     return advertiserId + '\n' + id;
   }
 
@@ -58,37 +68,67 @@ public final class PersonalLearner {
     String advertiser = event.getAdvertiserId();
     String product = event.getProductId();
     double weight = event.getType() == EventType.CLICK ? config.clickWeight() : 1;
-    History history = histories.changing(key(advertiser, event.getUserId()));
+    History history = histories.changing(historyKey(advertiser, event.getUserId()));
     List<String> coVisited = history.record(product, eventTime, weight, config.coVisitWindow().toMillis(),
         config.historySize(), config.historyTtl().toMillis(), decay);
-    neighbourhoods.changing(key(advertiser, product)).occurred(eventTime, decay);
+    Neighbourhood own = neighbourhoods.changing(Neighbourhood.headKey(advertiser, product));
+    own.occurred(eventTime, decay);
     for (String other : coVisited) {
-      neighbourhoods.changing(key(advertiser, product)).coVisited(other, eventTime, decay, config.maxNeighbours());
-      neighbourhoods.changing(key(advertiser, other)).coVisited(product, eventTime, decay, config.maxNeighbours());
+      own.coVisited(other, eventTime, decay, config.maxNeighbours());
+      neighbourhoods.changing(Neighbourhood.headKey(advertiser, other)).coVisited(product, eventTime, decay, config.maxNeighbours());
     }
   }
 
   /** Writes the changed histories and co-occurrence records, then lets go of those held longest. */
   public void flush() {
-    histories.flush();
+    historiesWritten += histories.flush();
     neighbourhoods.flush();
   }
 
-  /** Deletes the histories of users idle for longer than the history's time to live at {@code streamTime}. */
+  /**
+   * Deletes the histories of users idle for longer than the history's time to live at {@code
+   * streamTime}. A call examines twice as many stored histories as were written since the last
+   * one, going on in key order where that one stopped and from the first after the last: the work
+   * follows the traffic, not stream time, which a backfill moves by days in seconds, and a pass over
+   * the store ends before half as many histories as it holds are written again, so idle ones
+   * cannot pile up faster than they are deleted. A whole pass in one call held the stream thread
+   * past the transaction timeout on large stores (BENCHMARKS.md, Personal recommendations).
+   */
   public void expire(long streamTime) {
     flush();
-    histories.clear();
+    long examine = 2 * historiesWritten;
+    historiesWritten = 0;
+    if (examine == 0) {
+      return;
+    }
+    long idleBefore = streamTime - config.historyTtl().toMillis();
     List<String> idle = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> all = historyStore.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, byte[]> user = all.next();
-        List<History.Entry> entries = History.fromBytes(user.value).entries();
-        if (entries.isEmpty() || entries.get(0).lastTime() < streamTime - config.historyTtl().toMillis()) {
+    try (KeyValueIterator<String, byte[]> stored = historyStore.range(sweepFrom, null)) {
+      String last = null;
+      for (long examined = 0; examined < examine && stored.hasNext(); examined++) {
+        KeyValue<String, byte[]> user = stored.next();
+        last = user.key;
+        if (History.fromBytes(user.value).newestTime() < idleBefore) {
           idle.add(user.key);
         }
       }
+      // The smallest key after the last examined: ids hold no control characters.
+      sweepFrom = stored.hasNext() ? last + '\0' : null;
     }
-    idle.forEach(historyStore::delete);
+    for (String user : idle) {
+      histories.forget(user);
+      historyStore.delete(user);
+    }
+  }
+
+  /** Reads the record under a key from a store; an empty one if there is none. */
+  private interface Reader<V> {
+    V read(KeyValueStore<String, byte[]> store, String key);
+  }
+
+  /** Adds the writes that store the changes to a record since it was last written. */
+  private interface Writer<V> {
+    void write(String key, V value, List<KeyValue<String, byte[]>> writes);
   }
 
   /**
@@ -97,38 +137,36 @@ public final class PersonalLearner {
    */
   private static final class Held<V> {
     private final KeyValueStore<String, byte[]> store;
-    private final Function<byte[], V> read;
-    private final Function<V, byte[]> write;
-    private final java.util.function.Supplier<V> empty;
     private final int maxHeld;
+    private final Reader<V> reader;
+    private final Writer<V> writer;
     private final Map<String, V> held = new LinkedHashMap<>();
     private final Set<String> changed = new LinkedHashSet<>();
 
-    Held(KeyValueStore<String, byte[]> store, Function<byte[], V> read, Function<V, byte[]> write,
-        java.util.function.Supplier<V> empty, int maxHeld) {
+    Held(KeyValueStore<String, byte[]> store, int maxHeld, Reader<V> reader, Writer<V> writer) {
       this.store = store;
-      this.read = read;
-      this.write = write;
-      this.empty = empty;
       this.maxHeld = maxHeld;
+      this.reader = reader;
+      this.writer = writer;
     }
 
     /** The record under {@code key}, to be changed: it is written at the next flush. */
     V changing(String key) {
       V value = held.get(key);
       if (value == null) {
-        byte[] stored = store.get(key);
-        value = stored == null ? empty.get() : read.apply(stored);
+        value = reader.read(store, key);
         held.put(key, value);
       }
       changed.add(key);
       return value;
     }
 
-    void flush() {
+    /** Writes the changed records; how many were changed. */
+    int flush() {
+      int written = changed.size();
       if (!changed.isEmpty()) {
         List<KeyValue<String, byte[]>> writes = new ArrayList<>(changed.size());
-        changed.forEach(key -> writes.add(KeyValue.pair(key, write.apply(held.get(key)))));
+        changed.forEach(key -> writer.write(key, held.get(key), writes));
         changed.clear();
         store.putAll(writes);
       }
@@ -137,11 +175,12 @@ public final class PersonalLearner {
         longestHeld.next();
         longestHeld.remove();
       }
+      return written;
     }
 
-    void clear() {
-      held.clear();
-      changed.clear();
+    /** Lets go of the record under {@code key}, unchanged since the last flush. */
+    void forget(String key) {
+      held.remove(key);
     }
   }
 }

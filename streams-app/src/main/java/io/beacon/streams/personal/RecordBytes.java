@@ -1,0 +1,36 @@
+package io.beacon.streams.personal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Ids in the personal model's records: an unsigned 16-bit length, then the id's UTF-8 bytes. Ids
+ * are at most {@code EventRules.MAX_ID_LENGTH} characters, so the length always fits. Records
+ * are written and read through {@link ByteBuffer}s: a {@code DataOutputStream}'s byte-by-byte
+ * writes were a large share of learning's CPU time (BENCHMARKS.md, Personal recommendations).
+ */
+final class RecordBytes {
+
+  private RecordBytes() {}
+
+  static byte[] utf8(String id) {
+    return id.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The bytes {@link #putId} takes for an id of these UTF-8 bytes. */
+  static int idSize(byte[] utf8) {
+    return 2 + utf8.length;
+  }
+
+  static void putId(ByteBuffer out, byte[] utf8) {
+    out.putShort((short) utf8.length);
+    out.put(utf8);
+  }
+
+  static String getId(ByteBuffer in) {
+    int length = Short.toUnsignedInt(in.getShort());
+    String id = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return id;
+  }
+}
