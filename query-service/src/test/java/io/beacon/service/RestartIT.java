@@ -167,9 +167,9 @@ class RestartIT {
   }
 
   /**
-   * The personal model after a SIGKILL: restored from its changelogs (head and bucket records,
-   * and the deletes of pruned neighbours: max-neighbours 3 makes the model prune), it answers as
-   * before, and a resent batch, all DUPLICATE, teaches it nothing.
+   * The personal model after a SIGKILL: restored from its changelogs (histories, and co-occurrence
+   * records that max-neighbours 3 keeps pruning), it answers as before, and a resent batch, all
+   * DUPLICATE, teaches it nothing.
    */
   @Test
   void shouldRestoreThePersonalModelAsItWasAfterASigkill() throws Exception {

@@ -54,9 +54,12 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
   static final Duration COUNT_FLUSH_INTERVAL = Duration.ofMillis(100);
   /**
    * Held counts of at most this many events are written every {@link #FEW_EVENTS_FLUSH_INTERVAL}:
-   * under light load a write is cheap and there is no reason to keep queries waiting.
+   * under light load (up to 2,000 events/s a task) a write is cheap and there is no reason to keep
+   * queries waiting. Above it, writes every 10 ms fold too little: a task learning from dense user
+   * histories that fell under 10,000 events/s flushed a hundred times a second, and its personal
+   * model's writes slowed it further (BENCHMARKS.md, Personal recommendations).
    */
-  static final int FEW_EVENTS = 100;
+  static final int FEW_EVENTS = 20;
   static final Duration FEW_EVENTS_FLUSH_INTERVAL = Duration.ofMillis(10);
   public static final String ACCEPTED = "accepted";
   /**

@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -24,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class PersonalLearner {
 
-  /** Records held after a flush, per task: histories are small, a product's neighbourhood up to max-neighbours and its slack. */
+  /** Records held after a flush, per task: histories are small, co-occurrence records up to max-neighbours entries. */
   static final int MAX_HELD_HISTORIES = 20_000;
   static final int MAX_HELD_NEIGHBOURHOODS = 2_000;
 
@@ -46,15 +45,14 @@ public final class PersonalLearner {
       byte[] stored = store.get(key);
       return stored == null ? new History() : History.fromBytes(stored);
     }, (key, history, writes) -> writes.add(KeyValue.pair(key, history.toBytes())));
-    this.neighbourhoods = new Held<>(cooccurrences, MAX_HELD_NEIGHBOURHOODS, (store, headKey) -> {
-      try (KeyValueIterator<String, byte[]> records = store.prefixScan(headKey, new StringSerializer())) {
-        return Neighbourhood.read(headKey, records);
-      }
-    }, (headKey, neighbourhood, writes) -> neighbourhood.writeChanges(headKey, writes));
+    this.neighbourhoods = new Held<>(cooccurrences, MAX_HELD_NEIGHBOURHOODS, (store, key) -> {
+      byte[] stored = store.get(key);
+      return stored == null ? new Neighbourhood() : Neighbourhood.fromBytes(stored);
+    }, (key, neighbourhood, writes) -> writes.add(KeyValue.pair(key, neighbourhood.toBytes())));
   }
 
-  /** The key of an advertiser's user in the histories store. */
-  static String historyKey(String advertiserId, String id) {
+  /** The key of an advertiser's user, or product, in the personal stores. */
+  public static String key(String advertiserId, String id) {
     return advertiserId + '\n' + id;
   }
 
@@ -68,14 +66,14 @@ public final class PersonalLearner {
     String advertiser = event.getAdvertiserId();
     String product = event.getProductId();
     double weight = event.getType() == EventType.CLICK ? config.clickWeight() : 1;
-    History history = histories.changing(historyKey(advertiser, event.getUserId()));
+    History history = histories.changing(key(advertiser, event.getUserId()));
     List<String> coVisited = history.record(product, eventTime, weight, config.coVisitWindow().toMillis(),
         config.historySize(), config.historyTtl().toMillis(), decay);
-    Neighbourhood own = neighbourhoods.changing(Neighbourhood.headKey(advertiser, product));
+    Neighbourhood own = neighbourhoods.changing(key(advertiser, product));
     own.occurred(eventTime, decay);
     for (String other : coVisited) {
       own.coVisited(other, eventTime, decay, config.maxNeighbours());
-      neighbourhoods.changing(Neighbourhood.headKey(advertiser, other)).coVisited(product, eventTime, decay, config.maxNeighbours());
+      neighbourhoods.changing(key(advertiser, other)).coVisited(product, eventTime, decay, config.maxNeighbours());
     }
   }
 

@@ -7,8 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Answers from the personal model's stores: a user's recommendations, and a product's related products. */
@@ -27,19 +25,17 @@ public final class PersonalReader {
   public record Related(String productId, double score, double together) {}
 
   private final Decay decay;
-  private final int maxNeighbours;
   private final PersonalScorer scorer;
 
   public PersonalReader(PersonalConfig config) {
     this.decay = new Decay(config.halfLife().toMillis());
-    this.maxNeighbours = config.maxNeighbours();
-    this.scorer = new PersonalScorer(decay, maxNeighbours);
+    this.scorer = new PersonalScorer(decay);
   }
 
   /** The best {@code n} products for the user at {@code time} from their history alone; none for an unknown user. */
   public Personal recommend(ReadOnlyKeyValueStore<String, byte[]> histories, ReadOnlyKeyValueStore<String, byte[]> cooccurrences,
       String advertiserId, String userId, long time, int n, boolean excludeSeen) {
-    byte[] stored = histories.get(PersonalLearner.historyKey(advertiserId, userId));
+    byte[] stored = histories.get(PersonalLearner.key(advertiserId, userId));
     if (stored == null) {
       return new Personal(0, Set.of(), List.of());
     }
@@ -69,7 +65,7 @@ public final class PersonalReader {
     double cp = own.occurrences(time, decay);
     Comparator<Related> bestFirst = Comparator.comparingDouble((Related r) -> -r.score()).thenComparing(Related::productId);
     PriorityQueue<Related> best = new PriorityQueue<>(n + 1, bestFirst.reversed());
-    for (Neighbourhood.Neighbour other : own.neighbours(time, decay, maxNeighbours)) {
+    for (Neighbourhood.Neighbour other : own.neighbours(time, decay)) {
       double together = other.together();
       if (best.size() == n && best.peek().score() > together / cp) {
         break;
@@ -85,17 +81,14 @@ public final class PersonalReader {
     return ranked;
   }
 
-  /** A product's decayed occurrences, read from its head record alone; 0 without one. */
+  /** A product's decayed occurrences, read from the head of its record alone; 0 without one. */
   private double occurrences(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time) {
-    byte[] head = cooccurrences.get(Neighbourhood.headKey(advertiserId, productId));
-    return head == null ? 0 : Neighbourhood.occurrencesOf(head, time, decay);
+    byte[] stored = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
+    return stored == null ? 0 : Neighbourhood.occurrencesOf(stored, time, decay);
   }
 
-  /** A product's neighbourhood, from its head and bucket records; null if it has none. */
   private static Neighbourhood neighbourhood(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId) {
-    String headKey = Neighbourhood.headKey(advertiserId, productId);
-    try (KeyValueIterator<String, byte[]> records = cooccurrences.prefixScan(headKey, new StringSerializer())) {
-      return records.hasNext() ? Neighbourhood.read(headKey, records) : null;
-    }
+    byte[] stored = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
+    return stored == null ? null : Neighbourhood.fromBytes(stored);
   }
 }

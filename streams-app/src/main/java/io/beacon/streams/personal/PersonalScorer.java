@@ -38,11 +38,9 @@ final class PersonalScorer {
   };
 
   private final Decay decay;
-  private final int maxNeighbours;
 
-  PersonalScorer(Decay decay, int maxNeighbours) {
+  PersonalScorer(Decay decay) {
     this.decay = decay;
-    this.maxNeighbours = maxNeighbours;
   }
 
   /**
@@ -71,7 +69,7 @@ final class PersonalScorer {
 
   /**
    * The best {@code n} products for the history at {@code time}, leaving out those in it when
-   * {@code excludeSeen}. {@code neighbourhoods} gives a product's neighbourhood, or null; {@code
+   * {@code excludeSeen}. {@code neighbourhoods} gives a product's record, or null; {@code
    * occurrencesOf} a product's decayed occurrences, 0 when it has no record.
    */
   List<Scored> rank(History history, Function<String, Neighbourhood> neighbourhoods, ToDoubleFunction<String> occurrencesOf,
@@ -89,7 +87,7 @@ final class PersonalScorer {
       }
       // Each candidate takes one part from each history product it neighbours, in history order:
       // the neighbours' own order does not matter here.
-      own.forEachNeighbour(time, decay, maxNeighbours, (j, cqj) -> {
+      own.forEachNeighbour(time, decay, (j, cqj) -> {
         if (!excludeSeen || !history.contains(j)) {
           Candidate candidate = candidates.computeIfAbsent(j, Candidate::new);
           candidate.parts.add(new Part(entry.productId(), a, cq, cqj));
