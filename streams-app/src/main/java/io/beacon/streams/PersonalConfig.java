@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param historySize products kept per (advertiser, user), the least recently touched going first
  * @param historyTtl a product leaves a user's history this long after the user's newest interaction
  * @param coVisitWindow two products a user touched within this time of each other co-occur
- * @param maxNeighbours co-occurring products answers use per product, the strongest; the weakest are pruned past a slack
+ * @param maxNeighbours co-occurring products kept per product, the weakest going first
  * @param halfLife every count and affinity halves in this time
  * @param clickWeight a click's weight in a user's affinity to a product; a view weighs 1
  */

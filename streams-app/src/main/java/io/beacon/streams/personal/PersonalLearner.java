@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,8 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Learns the personal model from counted events, in the counting processor's task: each view or
  * click with a user id joins the user's history, and co-occurs with the products the user touched
- * within the co-visit window. Histories and co-occurrence records ({@link History}, {@link
- * Neighbourhood}) are read once, changed in memory and written at {@link #flush()}, like the counts, so that they commit with the input
+ * within the co-visit window. Histories and co-occurrence records are read once, changed in
+ * memory and written at {@link #flush()}, like the counts, so that they commit with the input
  * offsets and before the ids of the events they learned from.
  */
 public final class PersonalLearner {
@@ -41,14 +42,9 @@ public final class PersonalLearner {
     this.config = config;
     this.decay = new Decay(config.halfLife().toMillis());
     this.historyStore = histories;
-    this.histories = new Held<>(histories, MAX_HELD_HISTORIES, (store, key) -> {
-      byte[] stored = store.get(key);
-      return stored == null ? new History() : History.fromBytes(stored);
-    }, (key, history, writes) -> writes.add(KeyValue.pair(key, history.toBytes())));
-    this.neighbourhoods = new Held<>(cooccurrences, MAX_HELD_NEIGHBOURHOODS, (store, key) -> {
-      byte[] stored = store.get(key);
-      return stored == null ? new Neighbourhood() : Neighbourhood.fromBytes(stored);
-    }, (key, neighbourhood, writes) -> writes.add(KeyValue.pair(key, neighbourhood.toBytes())));
+    this.histories = new Held<>(histories, History::fromBytes, History::toBytes, History::new, MAX_HELD_HISTORIES);
+    this.neighbourhoods = new Held<>(cooccurrences, Neighbourhood::fromBytes, Neighbourhood::toBytes, Neighbourhood::new,
+        MAX_HELD_NEIGHBOURHOODS);
   }
 
   /** The key of an advertiser's user, or product, in the personal stores. */
@@ -89,8 +85,8 @@ public final class PersonalLearner {
    * one, going on in key order where that one stopped and from the first after the last: the work
    * follows the traffic, not stream time, which a backfill moves by days in seconds, and a pass over
    * the store ends before half as many histories as it holds are written again, so idle ones
-   * cannot pile up faster than they are deleted. A whole pass in one call held the stream thread
-   * past the transaction timeout on large stores (BENCHMARKS.md, Personal recommendations).
+   * cannot pile up faster than they are deleted. A whole pass at every stream-time hour would read
+   * every history 168 times while a backfill of a week goes through, each time in one punctuation.
    */
   public void expire(long streamTime) {
     flush();
@@ -119,40 +115,34 @@ public final class PersonalLearner {
     }
   }
 
-  /** Reads the record under a key from a store; an empty one if there is none. */
-  private interface Reader<V> {
-    V read(KeyValueStore<String, byte[]> store, String key);
-  }
-
-  /** Adds the writes that store the changes to a record since it was last written. */
-  private interface Writer<V> {
-    void write(String key, V value, List<KeyValue<String, byte[]>> writes);
-  }
-
   /**
    * Records of one kind as the learner sees them: read once, changed in place, written when
    * flushed; at most {@code maxHeld} stay held after a flush, those held longest going first.
    */
   private static final class Held<V> {
     private final KeyValueStore<String, byte[]> store;
+    private final Function<byte[], V> read;
+    private final Function<V, byte[]> write;
+    private final java.util.function.Supplier<V> empty;
     private final int maxHeld;
-    private final Reader<V> reader;
-    private final Writer<V> writer;
     private final Map<String, V> held = new LinkedHashMap<>();
     private final Set<String> changed = new LinkedHashSet<>();
 
-    Held(KeyValueStore<String, byte[]> store, int maxHeld, Reader<V> reader, Writer<V> writer) {
+    Held(KeyValueStore<String, byte[]> store, Function<byte[], V> read, Function<V, byte[]> write,
+        java.util.function.Supplier<V> empty, int maxHeld) {
       this.store = store;
+      this.read = read;
+      this.write = write;
+      this.empty = empty;
       this.maxHeld = maxHeld;
-      this.reader = reader;
-      this.writer = writer;
     }
 
     /** The record under {@code key}, to be changed: it is written at the next flush. */
     V changing(String key) {
       V value = held.get(key);
       if (value == null) {
-        value = reader.read(store, key);
+        byte[] stored = store.get(key);
+        value = stored == null ? empty.get() : read.apply(stored);
         held.put(key, value);
       }
       changed.add(key);
@@ -164,7 +154,7 @@ public final class PersonalLearner {
       int written = changed.size();
       if (!changed.isEmpty()) {
         List<KeyValue<String, byte[]>> writes = new ArrayList<>(changed.size());
-        changed.forEach(key -> writer.write(key, held.get(key), writes));
+        changed.forEach(key -> writes.add(KeyValue.pair(key, write.apply(held.get(key)))));
         changed.clear();
         store.putAll(writes);
       }
