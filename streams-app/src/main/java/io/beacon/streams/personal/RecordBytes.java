@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Ids in the personal model's records: an unsigned 16-bit length, then the id's UTF-8 bytes. Ids
  * are at most {@code EventRules.MAX_ID_LENGTH} characters, so the length always fits. Records
- * are written and read through {@link ByteBuffer}s: a {@code DataOutputStream}'s byte-by-byte
- * writes were a large share of learning's CPU time (BENCHMARKS.md, Personal recommendations).
+ * are written and read through {@link ByteBuffer}s: a {@code DataOutputStream} writes byte by
+ * byte, and its {@code writeUTF} was the largest single frame of learning in JFR.
  */
 final class RecordBytes {
 
