@@ -2,7 +2,6 @@ package io.beacon.streams.personal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.function.ObjDoubleConsumer;
  * weakest, decayed to now, goes.
  *
  * <p>Every count is kept as a value and the time it refers to ({@link Decay}); {@link #occurrences}
- * and {@link #neighbours} bring them to the time asked for.
+ * and {@link #forEachNeighbour} bring them to the time asked for.
  *
  * <p>A stored record begins with the occurrences, value then time, big-endian: {@link
  * #occurrencesOf} reads them alone, since ranking needs only that of most products it reads
@@ -72,14 +71,6 @@ final class Neighbourhood {
   /** Each kept neighbour with its co-visits at {@code time}, in no particular order. */
   void forEachNeighbour(long time, Decay decay, ObjDoubleConsumer<String> action) {
     neighbours.forEach((id, counted) -> action.accept(id, decay.at(counted.value, counted.at, time)));
-  }
-
-  /** The kept neighbours with their co-visits at {@code time}, strongest first, ties by product id. */
-  List<Neighbour> neighbours(long time, Decay decay) {
-    List<Neighbour> decayed = new ArrayList<>(neighbours.size());
-    forEachNeighbour(time, decay, (id, together) -> decayed.add(new Neighbour(id, together)));
-    decayed.sort(Comparator.comparingDouble((Neighbour n) -> -n.together()).thenComparing(Neighbour::productId));
-    return decayed;
   }
 
   int size() {

@@ -24,7 +24,7 @@ public final class PersonalReader {
   /** A product seen together with another: their similarity ({@link PersonalScorer#similarity}), and the decayed co-visits. */
   public record Related(String productId, double score, double together) {}
 
-  /** As {@link Neighbourhood#neighbours} orders them: most co-visits first, ties by product id. */
+  /** Most co-visits first, ties by product id. */
   private static final Comparator<Neighbourhood.Neighbour> STRONGEST_FIRST = (a, b) -> {
     int byTogether = Double.compare(b.together(), a.together());
     return byTogether != 0 ? byTogether : a.productId().compareTo(b.productId());

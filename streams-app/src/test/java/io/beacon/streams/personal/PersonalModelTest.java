@@ -64,12 +64,12 @@ class PersonalModelTest {
     product.coVisited("strong", 0, decay, 2);
     product.coVisited("weak", 0, decay, 2);
     product.coVisited("new", 7 * DAY, decay, 2);
-    List<Neighbourhood.Neighbour> kept = product.neighbours(7 * DAY, decay);
+    List<Neighbourhood.Neighbour> kept = neighbours(product, 7 * DAY);
     assertEquals(List.of("strong", "new"), kept.stream().map(Neighbourhood.Neighbour::productId).toList(),
         "weak (0.5 by now) went for new (1)");
     assertEquals(1.5, kept.get(0).together(), 1e-12);
     Neighbourhood read = Neighbourhood.fromBytes(product.toBytes());
-    assertEquals(product.neighbours(7 * DAY, decay), read.neighbours(7 * DAY, decay));
+    assertEquals(neighbours(product, 7 * DAY), neighbours(read, 7 * DAY));
     assertEquals(product.occurrences(9 * DAY, decay), read.occurrences(9 * DAY, decay), 1e-12);
     assertEquals(product.occurrences(9 * DAY, decay), Neighbourhood.occurrencesOf(product.toBytes(), 9 * DAY, decay), 1e-12,
         "the occurrences are read from the record's head alone");
@@ -84,8 +84,8 @@ class PersonalModelTest {
     for (String id : ids) {
       product.coVisited(id, 0, decay, 10);
     }
-    List<Neighbourhood.Neighbour> read = Neighbourhood.fromBytes(product.toBytes()).neighbours(0, decay);
-    assertEquals(product.neighbours(0, decay), read);
+    List<Neighbourhood.Neighbour> read = neighbours(Neighbourhood.fromBytes(product.toBytes()), 0);
+    assertEquals(neighbours(product, 0), read);
     assertEquals(ids.stream().sorted().toList(), read.stream().map(Neighbourhood.Neighbour::productId).toList());
   }
 
@@ -149,7 +149,7 @@ class PersonalModelTest {
       if (q == null) {
         continue;
       }
-      for (Neighbourhood.Neighbour neighbour : q.neighbours(time, decay)) {
+      for (Neighbourhood.Neighbour neighbour : neighbours(q, time)) {
         String j = neighbour.productId();
         if (!history.contains(j)) {
           double cj = model.get(j) == null ? 0 : model.get(j).occurrences(time, decay);
@@ -162,6 +162,14 @@ class PersonalModelTest {
     List<String> ids = new ArrayList<>(scores.keySet());
     ids.sort(Comparator.comparingDouble((String id) -> -scores.get(id)).thenComparing(Comparator.naturalOrder()));
     return ids.subList(0, Math.min(n, ids.size()));
+  }
+
+  /** A product's kept neighbours with their co-visits at {@code time}, strongest first, ties by product id. */
+  private List<Neighbourhood.Neighbour> neighbours(Neighbourhood product, long time) {
+    List<Neighbourhood.Neighbour> decayed = new ArrayList<>();
+    product.forEachNeighbour(time, decay, (id, together) -> decayed.add(new Neighbourhood.Neighbour(id, together)));
+    decayed.sort(Comparator.comparingDouble((Neighbourhood.Neighbour n) -> -n.together()).thenComparing(Neighbourhood.Neighbour::productId));
+    return decayed;
   }
 
   /** One user's views of a and then b at {@code time}: each occurs once, and they co-occur. */
