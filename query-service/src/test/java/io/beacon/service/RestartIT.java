@@ -176,8 +176,7 @@ class RestartIT {
     try (BeaconProcess beacon = instance("personal", Map.of("BEACON_PERSONAL_MAX_NEIGHBOURS", "3"))) {
       beacon.start();
       beacon.awaitReady(Duration.ofMinutes(3));
-      assertEquals(200, send(beacon, "PUT", "/v1/advertisers/pm", "{\"name\": \"P\", \"status\": \"ACTIVE\"}").statusCode());
-      BeaconUnderTest.await("pm known", () -> send(beacon, "GET", "/v1/advertisers/pm", null).statusCode() == 200);
+      registerActive(beacon, "pm");
       Random random = new Random(11);
       long eventTime = Instant.now().minusSeconds(60).toEpochMilli();
       StringJoiner events = new StringJoiner(",", "[", "]");
@@ -263,11 +262,7 @@ class RestartIT {
    */
   private static String registerAndBatch(BeaconProcess beacon, String prefix) throws Exception {
     for (int a = 0; a < ADVERTISERS; a++) {
-      assertEquals(200, send(beacon, "PUT", "/v1/advertisers/" + prefix + "-" + a, "{\"name\": \"A\", \"status\": \"ACTIVE\"}").statusCode());
-    }
-    for (int a = 0; a < ADVERTISERS; a++) {
-      String path = "/v1/advertisers/" + prefix + "-" + a;
-      BeaconUnderTest.await(path + " known", () -> send(beacon, "GET", path, null).statusCode() == 200);
+      registerActive(beacon, prefix + "-" + a);
     }
     long eventTime = Instant.now().minusSeconds(5).toEpochMilli();
     StringJoiner events = new StringJoiner(",", "[", "]");
@@ -276,6 +271,13 @@ class RestartIT {
           + "\", \"product_id\": \"p" + n + "\", \"event_time\": " + eventTime + "}");
     }
     return events.toString();
+  }
+
+  /** Registers an ACTIVE advertiser and waits until the instance knows it. */
+  private static void registerActive(BeaconProcess beacon, String advertiserId) throws Exception {
+    String path = "/v1/advertisers/" + advertiserId;
+    assertEquals(200, send(beacon, "PUT", path, "{\"name\": \"A\", \"status\": \"ACTIVE\"}").statusCode());
+    BeaconUnderTest.await(path + " known", () -> send(beacon, "GET", path, null).statusCode() == 200);
   }
 
   private static HttpResponse<String> post(BeaconProcess beacon, String batch) throws Exception {

@@ -65,10 +65,10 @@ public final class PersonalReader {
   public List<Related> related(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time,
       int n) {
     Neighbourhood own = neighbourhood(cooccurrences, advertiserId, productId);
-    if (own == null || own.occurrences(time, decay) <= 0) {
+    double cp = own == null ? 0 : own.occurrences(time, decay);
+    if (cp <= 0) {
       return List.of();
     }
-    double cp = own.occurrences(time, decay);
     Comparator<Related> bestFirst = Comparator.comparingDouble((Related r) -> -r.score()).thenComparing(Related::productId);
     PriorityQueue<Related> best = new PriorityQueue<>(n + 1, bestFirst.reversed());
     // Taken strongest first from a heap rather than sorted: reading stops after a few, and sorting
