@@ -87,7 +87,7 @@ public final class BoundedMemoryRocksDbConfig implements RocksDBConfigSetter {
     if (opened() == STORES_WITHIN_BUDGET + 1) {
       LOG.warn("More than {} RocksDB stores are open in this instance: their memtables of {} MiB may fill "
               + "the write buffer budget of {} MiB, which then flushes tiny memtables and stalls writes. "
-              + "Raise beacon.rocksdb.cache-bytes (BEACON_ROCKSDB_CACHE_BYTES); half of it is the budget.",
+              + "Raise beacon.rocksdb.cache-bytes: half of it is the budget.",
           STORES_WITHIN_BUDGET, memtableBytes >> 20, (memtableBytes * MEMTABLES_IN_BUDGET) >> 20);
     }
     // Most reads of the stream thread miss (dedup lookups, the first event of a bucket). SST files
