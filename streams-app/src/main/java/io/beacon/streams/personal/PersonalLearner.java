@@ -6,10 +6,11 @@ import io.beacon.streams.PersonalConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -116,21 +117,19 @@ public final class PersonalLearner {
 
   /**
    * Records of one kind as the learner sees them: read once, changed in place, written when
-   * flushed; at most {@code maxHeld} stay held after a flush, those held longest going first. A
-   * record is let go of only right after the writes, so none is lost unwritten.
+   * flushed; at most {@code maxHeld} stay held after a flush, those held longest going first.
    */
   private static final class Held<V> {
     private final KeyValueStore<String, byte[]> store;
     private final Function<byte[], V> read;
     private final Function<V, byte[]> write;
-    private final Supplier<V> empty;
+    private final java.util.function.Supplier<V> empty;
     private final int maxHeld;
-    private final Map<String, Record<V>> held = new LinkedHashMap<>();
-    /** Records changed since the last flush, each once: the flush writes them without a lookup. */
-    private final List<Record<V>> changed = new ArrayList<>();
+    private final Map<String, V> held = new LinkedHashMap<>();
+    private final Set<String> changed = new LinkedHashSet<>();
 
     Held(KeyValueStore<String, byte[]> store, Function<byte[], V> read, Function<V, byte[]> write,
-        Supplier<V> empty, int maxHeld) {
+        java.util.function.Supplier<V> empty, int maxHeld) {
       this.store = store;
       this.read = read;
       this.write = write;
@@ -140,32 +139,26 @@ public final class PersonalLearner {
 
     /** The record under {@code key}, to be changed: it is written at the next flush. */
     V changing(String key) {
-      Record<V> record = held.get(key);
-      if (record == null) {
+      V value = held.get(key);
+      if (value == null) {
         byte[] stored = store.get(key);
-        record = new Record<>(key, stored == null ? empty.get() : read.apply(stored));
-        held.put(key, record);
+        value = stored == null ? empty.get() : read.apply(stored);
+        held.put(key, value);
       }
-      if (!record.changed) {
-        record.changed = true;
-        changed.add(record);
-      }
-      return record.value;
+      changed.add(key);
+      return value;
     }
 
     /** Writes the changed records; how many were changed. */
     int flush() {
       int written = changed.size();
-      if (written > 0) {
-        List<KeyValue<String, byte[]>> writes = new ArrayList<>(written);
-        for (Record<V> record : changed) {
-          writes.add(KeyValue.pair(record.key, write.apply(record.value)));
-          record.changed = false;
-        }
+      if (!changed.isEmpty()) {
+        List<KeyValue<String, byte[]>> writes = new ArrayList<>(changed.size());
+        changed.forEach(key -> writes.add(KeyValue.pair(key, write.apply(held.get(key)))));
         changed.clear();
         store.putAll(writes);
       }
-      Iterator<Record<V>> longestHeld = held.values().iterator();
+      Iterator<String> longestHeld = held.keySet().iterator();
       while (held.size() > maxHeld) {
         longestHeld.next();
         longestHeld.remove();
@@ -176,17 +169,6 @@ public final class PersonalLearner {
     /** Lets go of the record under {@code key}, unchanged since the last flush. */
     void forget(String key) {
       held.remove(key);
-    }
-  }
-
-  private static final class Record<V> {
-    final String key;
-    final V value;
-    boolean changed;
-
-    Record(String key, V value) {
-      this.key = key;
-      this.value = value;
     }
   }
 }
