@@ -24,12 +24,6 @@ public final class PersonalReader {
   /** A product seen together with another: their similarity ({@link PersonalScorer#similarity}), and the decayed co-visits. */
   public record Related(String productId, double score, double together) {}
 
-  /** Most co-visits first, ties by product id. */
-  private static final Comparator<Neighbourhood.Neighbour> STRONGEST_FIRST = (a, b) -> {
-    int byTogether = Double.compare(b.together(), a.together());
-    return byTogether != 0 ? byTogether : a.productId().compareTo(b.productId());
-  };
-
   private final Decay decay;
   private final PersonalScorer scorer;
 
@@ -64,17 +58,14 @@ public final class PersonalReader {
    */
   public List<Related> related(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time,
       int n) {
-    Neighbourhood own = neighbourhood(cooccurrences, advertiserId, productId);
-    double cp = own == null ? 0 : own.occurrences(time, decay);
+    byte[] own = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
+    double cp = own == null ? 0 : Neighbourhood.occurrencesOf(own, time, decay);
     if (cp <= 0) {
       return List.of();
     }
     Comparator<Related> bestFirst = Comparator.comparingDouble((Related r) -> -r.score()).thenComparing(Related::productId);
     PriorityQueue<Related> best = new PriorityQueue<>(n + 1, bestFirst.reversed());
-    // Taken strongest first from a heap rather than sorted: reading stops after a few, and sorting
-    // every kept neighbour was half of the query's CPU time in JFR.
-    PriorityQueue<Neighbourhood.Neighbour> strongestFirst = new PriorityQueue<>(Math.max(1, own.size()), STRONGEST_FIRST);
-    own.forEachNeighbour(time, decay, (id, together) -> strongestFirst.add(new Neighbourhood.Neighbour(id, together)));
+    Neighbourhood.StrongestFirst strongestFirst = Neighbourhood.strongestFirst(own, time, decay);
     for (Neighbourhood.Neighbour other = strongestFirst.poll(); other != null; other = strongestFirst.poll()) {
       double together = other.together();
       if (best.size() == n && best.peek().score() > together / cp) {

@@ -89,6 +89,25 @@ class PersonalModelTest {
     assertEquals(ids.stream().sorted().toList(), read.stream().map(Neighbourhood.Neighbour::productId).toList());
   }
 
+  /** Related products take a stored record's neighbours in this order without decoding the record. */
+  @Test
+  void shouldTakeAStoredRecordsNeighboursStrongestFirstWithTiesByProductId() {
+    Neighbourhood product = new Neighbourhood();
+    product.occurred(0, decay);
+    Random random = new Random(7);
+    for (int i = 0; i < 500; i++) {
+      // Few ids and few times, so that many co-visit counts tie; non-ASCII ids among them.
+      product.coVisited(List.of("b", "a", "é", "日本", "c-" + random.nextInt(40)).get(random.nextInt(5)),
+          random.nextInt(3) * DAY, decay, 30);
+    }
+    Neighbourhood.StrongestFirst stored = Neighbourhood.strongestFirst(product.toBytes(), 3 * DAY, decay);
+    List<Neighbourhood.Neighbour> taken = new ArrayList<>();
+    for (Neighbourhood.Neighbour next = stored.poll(); next != null; next = stored.poll()) {
+      taken.add(next);
+    }
+    assertEquals(neighbours(product, 3 * DAY), taken);
+  }
+
   @Test
   void shouldRankByAffinityTimesSimilarityAndSayWhy() {
     Map<String, Neighbourhood> model = new HashMap<>();
