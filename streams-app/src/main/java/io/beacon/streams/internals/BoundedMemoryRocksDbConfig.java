@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and first arena block again; with one RocksDB instance per store and task the budget then stayed
  * bound, the busiest store (the dedup segment) flushed thousands of memtables of a few kilobytes,
  * and writes stopped behind the flush queue for longer than a transaction may last (BENCHMARKS.md,
- * Personal recommendations). So a memtable is a {@value #MEMTABLES_IN_BUDGET}th of the budget: an
+ * Personal recommendations). So a memtable is the budget divided by {@value #MEMTABLES_IN_BUDGET}: an
  * instance's busy stores (four a task: dedup, product counts, histories, co-occurrences) fill
  * their memtables within it for up to eight tasks; past that, {@link #setConfig} warns to raise
  * the cache. Tested by {@code BoundedMemoryRocksDbConfigTest

@@ -35,6 +35,9 @@ final class Neighbourhood {
     }
   }
 
+  /** The head of a stored record: the occurrences' value and time. */
+  private static final int OCCURRENCES_BYTES = 16;
+
   private Counted occurrences = new Counted(0, Long.MIN_VALUE);
   private final Map<String, Counted> neighbours = new HashMap<>();
 
@@ -81,7 +84,7 @@ final class Neighbourhood {
   /** The stored record: the occurrences, then the number of neighbours and each one's id, co-visits and their time. */
   byte[] toBytes() {
     List<byte[]> ids = new ArrayList<>(neighbours.size());
-    int size = 20;
+    int size = OCCURRENCES_BYTES + 4;
     for (String id : neighbours.keySet()) {
       byte[] utf8 = RecordBytes.utf8(id);
       ids.add(utf8);
@@ -125,7 +128,7 @@ final class Neighbourhood {
     private StrongestFirst(byte[] bytes, long time, Decay decay) {
       try {
         record = ByteBuffer.wrap(bytes);
-        record.position(16);
+        record.position(OCCURRENCES_BYTES);
         int count = record.getInt();
         idAt = new int[count];
         together = new double[count];
