@@ -151,6 +151,9 @@ class DeploymentManifestsTest {
     assertEquals(new TreeSet<>(instances), new TreeSet<>(list(map(list(scrape.get("static_configs")).get(0)).get("targets"))));
     String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
     assertTrue(dockerfile.contains("USER 10001") && dockerfile.contains("curl -fsS http://localhost:8080/health/readiness"), dockerfile);
+    // RocksDB's memory grew under glibc's malloc and stayed flat under jemalloc (BENCHMARKS.md).
+    assertTrue(dockerfile.contains("libjemalloc2") && dockerfile.contains("ENV LD_PRELOAD=/usr/local/lib/libjemalloc.so.2"),
+        "the image runs Beacon with jemalloc: " + dockerfile);
   }
 
   /** Variables Beacon reads: ${NAME} placeholders in application.yml, properties by Micronaut's env mapping, the launcher's getenv. */
