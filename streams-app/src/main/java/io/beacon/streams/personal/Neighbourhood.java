@@ -77,10 +77,6 @@ final class Neighbourhood {
     neighbours.forEach((id, counted) -> action.accept(id, decay.at(counted.value, counted.at, time)));
   }
 
-  int size() {
-    return neighbours.size();
-  }
-
   /** The stored record: the occurrences, then the number of neighbours and each one's id, co-visits and their time. */
   byte[] toBytes() {
     List<byte[]> ids = new ArrayList<>(neighbours.size());
@@ -134,7 +130,7 @@ final class Neighbourhood {
         together = new double[count];
         for (int i = 0; i < count; i++) {
           idAt[i] = record.position();
-          record.position(record.position() + 2 + Short.toUnsignedInt(record.getShort(record.position())));
+          RecordBytes.skipId(record);
           together[i] = decay.at(record.getDouble(), record.getLong(), time);
         }
       } catch (RuntimeException e) {

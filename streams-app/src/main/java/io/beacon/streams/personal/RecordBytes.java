@@ -27,6 +27,11 @@ final class RecordBytes {
     out.put(utf8);
   }
 
+  /** Moves past an id without decoding it. */
+  static void skipId(ByteBuffer in) {
+    in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort(in.position())));
+  }
+
   static String getId(ByteBuffer in) {
     int length = Short.toUnsignedInt(in.getShort());
     String id = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
