@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param maxNeighbours co-occurring products kept per product, the weakest going first
  * @param halfLife every count and affinity halves in this time
  * @param clickWeight a click's weight in a user's affinity to a product; a view weighs 1
+ * @param occurrencesFreshFor how long a query reuses a candidate product's occurrences before
+ *     reading them again; zero reads them on every query
  */
 public record PersonalConfig(boolean enabled, int historySize, Duration historyTtl, Duration coVisitWindow, int maxNeighbours, Duration halfLife,
-    double clickWeight) {
+    double clickWeight, Duration occurrencesFreshFor) {
 
   public PersonalConfig {
     if (historySize < 1 || historySize > 1000) {
@@ -29,16 +31,19 @@ public record PersonalConfig(boolean enabled, int historySize, Duration historyT
     if (!(clickWeight > 0) || Double.isInfinite(clickWeight)) {
       throw new IllegalArgumentException("beacon.personal.click-weight must be a positive number, was " + clickWeight);
     }
+    if (occurrencesFreshFor == null || occurrencesFreshFor.isNegative() || occurrencesFreshFor.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("beacon.personal.occurrences-fresh-for must be 0 to 1m, was " + occurrencesFreshFor);
+    }
   }
 
   /** The defaults {@code application.yml} documents. */
   public static PersonalConfig defaults() {
-    return new PersonalConfig(true, 50, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0);
+    return new PersonalConfig(true, 50, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0, Duration.ofSeconds(1));
   }
 
   /** The same settings with learning off. */
   public PersonalConfig disabled() {
-    return new PersonalConfig(false, historySize, historyTtl, coVisitWindow, maxNeighbours, halfLife, clickWeight);
+    return new PersonalConfig(false, historySize, historyTtl, coVisitWindow, maxNeighbours, halfLife, clickWeight, occurrencesFreshFor);
   }
 
   private static void positive(Duration value, String name) {

@@ -81,7 +81,7 @@ class PersonalTopologyTest {
 
   @Test
   void shouldKeepTheNewestProductsOfAHistoryAndWeighClicksMore() {
-    start(new PersonalConfig(true, 2, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0));
+    start(new PersonalConfig(true, 2, Duration.ofDays(30), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0, Duration.ZERO));
     tastes();
     t.send("adv-1", "u5", "c", EventType.VIEW, now);
     t.send("adv-1", "u5", "d", EventType.VIEW, now);
@@ -115,7 +115,7 @@ class PersonalTopologyTest {
 
   @Test
   void shouldDeleteTheHistoriesOfUsersIdleForLongerThanTheTtl() {
-    start(new PersonalConfig(true, 50, Duration.ofHours(2), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0));
+    start(new PersonalConfig(true, 50, Duration.ofHours(2), Duration.ofHours(24), 200, Duration.ofDays(7), 3.0, Duration.ZERO));
     t.send("adv-1", "idle", "a", EventType.VIEW, now.minus(Duration.ofHours(4)));
     t.send("adv-1", "idle", "b", EventType.VIEW, now.minus(Duration.ofHours(4)).plusSeconds(1));
     assertEquals(2, found(t.queries.personal("adv-1", "idle", 10, true)).historySize());

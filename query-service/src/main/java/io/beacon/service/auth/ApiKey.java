@@ -5,8 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -51,6 +53,20 @@ public record ApiKey(String id, String name, Set<Scope> scopes, byte[] salt, byt
       return true;
     }
     return scopes.contains(needed);
+  }
+
+  /** The advertisers the key may read; empty when it may read all (read:all, admin). */
+  Optional<Set<String>> readableAdvertisers() {
+    if (scopes.contains(new Scope.Admin()) || scopes.contains(new Scope.ReadAll())) {
+      return Optional.empty();
+    }
+    Set<String> ids = new HashSet<>();
+    scopes.forEach(scope -> {
+      if (scope instanceof Scope.Advertiser advertiser) {
+        ids.add(advertiser.id());
+      }
+    });
+    return Optional.of(Set.copyOf(ids));
   }
 
   /** Whether the key may send events of {@code advertiserId}: read:all only reads. */

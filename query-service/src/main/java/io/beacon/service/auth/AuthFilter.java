@@ -79,8 +79,8 @@ final class AuthFilter {
       // Which advertisers a key may write for is checked per event, once the body is read.
       return null;
     }
-    if (key == null || access.kind() == RequiredAccess.Kind.DIRECTORY) {
-      return null; // auth off, or a search that answers only what the key may read
+    if (key == null || access.kind() == RequiredAccess.Kind.DIRECTORY || access.kind() == RequiredAccess.Kind.PRODUCT) {
+      return null; // auth off, a search that answers only what the key may read, or a product's controller checks
     }
     Scope needed = access.kind() == RequiredAccess.Kind.ADVERTISER ? new Scope.Advertiser(access.advertiser()) : new Scope.Admin();
     if (!key.allows(needed)) {

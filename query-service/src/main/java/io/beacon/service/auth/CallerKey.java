@@ -4,6 +4,8 @@ import io.beacon.service.problem.ProblemException;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /** The API key a request was authenticated with, kept on the request by {@link AuthFilter}. */
 public final class CallerKey {
@@ -19,6 +21,22 @@ public final class CallerKey {
   /** Whether the request may read {@code advertiserId}'s figures: always when it came without a key (auth off). */
   public static boolean mayRead(HttpRequest<?> request, String advertiserId) {
     return request.getAttribute(ATTRIBUTE, ApiKey.class).map(key -> key.allows(new Scope.Advertiser(advertiserId))).orElse(true);
+  }
+
+  /** The advertisers the request may read; empty when it may read all (read:all, admin, or no key with auth off). */
+  public static Optional<Set<String>> readableAdvertisers(HttpRequest<?> request) {
+    return request.getAttribute(ATTRIBUTE, ApiKey.class).flatMap(ApiKey::readableAdvertisers);
+  }
+
+  /** Refuses with 403, naming the scope needed, when the request may not read {@code advertiserId}. */
+  public static void requireReadOf(HttpRequest<?> request, String advertiserId) {
+    request.getAttribute(ATTRIBUTE, ApiKey.class).ifPresent(key -> {
+      if (!key.allows(new Scope.Advertiser(advertiserId))) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, "Forbidden", "this API key ('" + key.name()
+            + "') may not read advertiser " + advertiserId + "; that needs scope advertiser:" + advertiserId
+            + ", read:all or admin", List.of(), null);
+      }
+    });
   }
 
   /**

@@ -23,6 +23,11 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     DIRECTORY,
     /** Reads of one advertiser: its scope, read:all or admin. */
     ADVERTISER,
+    /**
+     * Reads about one catalog product: any valid key here; the controller then needs the scope of
+     * the product's advertiser, read:all or admin, which only the catalog knows.
+     */
+    PRODUCT,
     /** Calls between instances: the peer secret. */
     PEER,
     ADMIN
@@ -53,6 +58,12 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     if (read && s.length >= 3 && s[0].equals("v1") && s[1].equals("advertisers")) {
       String route = "/v1/advertisers/{adv}" + (s.length == 3 ? "" : "/" + known(s[3], "recommendations", "stats", "history", "users", "products"));
       return new RequiredAccess(Kind.ADVERTISER, route, s[2]);
+    }
+    if (read && s.length == 4 && s[0].equals("v1") && s[1].equals("products") && s[3].equals("similar")) {
+      return new RequiredAccess(Kind.PRODUCT, "/v1/products/{id}/similar", null);
+    }
+    if (read && s.length == 2 && s[0].equals("recommendations")) {
+      return new RequiredAccess(Kind.PRODUCT, "/recommendations/{id}", null);
     }
     if (read && s.length >= 2 && (s[0].equals("recommendations") || s[0].equals("history"))) {
       return new RequiredAccess(Kind.ADVERTISER, "/" + s[0] + "/{adv}", s[1]);

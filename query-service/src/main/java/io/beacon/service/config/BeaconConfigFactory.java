@@ -35,7 +35,8 @@ public class BeaconConfigFactory {
           settings.rocksdb().cacheBytes(),
           settings.dedupFilterBytes(),
           new PersonalConfig(settings.personal().enabled(), settings.personal().historySize(), settings.personal().historyTtl(), settings.personal().coVisitWindow(),
-              settings.personal().maxNeighbours(), settings.personal().halfLife(), settings.personal().clickWeight()),
+              settings.personal().maxNeighbours(), settings.personal().halfLife(), settings.personal().clickWeight(),
+              settings.personal().occurrencesFreshFor()),
           security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);

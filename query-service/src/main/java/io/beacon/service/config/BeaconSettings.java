@@ -21,7 +21,9 @@ public record BeaconSettings(
     int streamThreads,
     Ctr ctr,
     RocksDb rocksdb,
-    Personal personal) {
+    Personal personal,
+    Text text,
+    Similar similar) {
 
   @ConfigurationProperties("ctr")
   public record Ctr(int priorImpressions, int minImpressions) {}
@@ -31,5 +33,12 @@ public record BeaconSettings(
 
   @ConfigurationProperties("personal")
   public record Personal(boolean enabled, int historySize, @Nullable Duration historyTtl, @Nullable Duration coVisitWindow, int maxNeighbours,
-      @Nullable Duration halfLife, double clickWeight) {}
+      @Nullable Duration halfLife, double clickWeight, @Nullable Duration occurrencesFreshFor) {}
+
+  @ConfigurationProperties("text")
+  public record Text(@Nullable String language) {}
+
+  @ConfigurationProperties("similar")
+  public record Similar(@Nullable String method, @Nullable Duration refresh, double titleWeight, double brandWeight,
+      double categoryWeight, double descriptionWeight) {}
 }

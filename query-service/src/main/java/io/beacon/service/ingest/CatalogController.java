@@ -5,6 +5,8 @@ import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.service.auth.CallerKey;
+import io.beacon.service.catalog.CatalogReadiness;
+import io.beacon.service.catalog.CatalogSearch;
 import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.service.query.QueryProblems;
@@ -14,10 +16,12 @@ import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.Directory;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Put;
@@ -31,6 +35,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -80,29 +85,37 @@ class CatalogController {
   private final BeaconTopics topics;
   private final BeaconQueries queries;
   private final Directory directory;
+  private final CatalogSearch search;
+  private final CatalogReadiness catalogIndex;
   private final Clock clock = Clock.systemUTC();
 
-  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics, BeaconQueries queries, Directory directory) {
+  CatalogController(JsonBodies json, KafkaWriter writer, BeaconTopics topics, BeaconQueries queries, Directory directory,
+      CatalogSearch search, CatalogReadiness catalogIndex) {
     this.directory = directory;
+    this.search = search;
+    this.catalogIndex = catalogIndex;
     this.json = json;
     this.writer = writer;
     this.topics = topics;
     this.queries = queries;
   }
 
-  @Operation(summary = "Advertisers whose id or name holds every word of q, by id",
-      description = "Only the advertisers the API key may read. Scans the advertisers table: fine for thousands.")
+  @Operation(summary = "Advertisers matching every word of q, by relevance",
+      description = "Words match the advertiser's id exactly, or words of its name, tolerating a typo in longer words; "
+          + "ties by id, and an empty q lists all by id. Only the advertisers the API key may read. From the catalog index.")
   @Get("/v1/advertisers")
   AdvertiserList searchAdvertisers(HttpRequest<?> request, @QueryValue(defaultValue = "") String q,
       @QueryValue(defaultValue = "20") int limit) {
     checkSearch(q, limit);
-    return new AdvertiserList(QueryProblems.answer(directory.advertisers(q, id -> CallerKey.mayRead(request, id), limit))
-        .stream().map(AdvertiserBody::of).toList());
+    catalogIndex.requireReady();
+    List<String> ids = search.advertisers(q, CallerKey.readableAdvertisers(request), limit);
+    return new AdvertiserList(QueryProblems.answer(directory.advertisers(ids)).stream().map(AdvertiserBody::of).toList());
   }
 
-  @Operation(summary = "Catalog products whose id, title, category or brand holds every word of q, by id",
-      description = "Optionally of one advertiser; only advertisers the API key may read. Scans the catalog copy of this "
-          + "instance: fine up to about a million products.")
+  @Operation(summary = "Catalog products matching every word of q, by relevance",
+      description = "Words match the product's id exactly, or words of its title, brand, category or description "
+          + "(stemmed in beacon.text.language), tolerating a typo in longer words; ties by id, and an empty q lists all by "
+          + "id. Optionally of one advertiser; only advertisers the API key may read. From the catalog index.")
   @Get("/v1/products")
   ProductList searchProducts(HttpRequest<?> request, @QueryValue(defaultValue = "") String q,
       @Nullable @QueryValue String advertiser, @QueryValue(defaultValue = "20") int limit) {
@@ -112,8 +125,9 @@ class CatalogController {
         throw ProblemException.invalid("advertiser", "advertiser id " + reason);
       });
     }
-    return new ProductList(QueryProblems.answer(directory.products(q, advertiser, id -> CallerKey.mayRead(request, id), limit))
-        .stream().map(ProductBody::of).toList());
+    catalogIndex.requireReady();
+    List<String> ids = search.products(q, Optional.ofNullable(advertiser), CallerKey.readableAdvertisers(request), limit);
+    return new ProductList(QueryProblems.answer(directory.products(ids)).stream().map(ProductBody::of).toList());
   }
 
   private static void checkSearch(String q, int limit) {
@@ -189,6 +203,21 @@ class CatalogController {
     writer.write(List.of(new ProducerRecord<>(topic, id, BeaconSerdes.product().serialize(topic, record))));
     LOG.atInfo().addKeyValue("advertiser_id", product.advertiserId()).addKeyValue("product_id", id).log("catalog product {} written", id);
     return product;
+  }
+
+  @Operation(summary = "Remove a catalog product",
+      description = "Writes a tombstone to the products topic: the product leaves the catalog, similar products and search "
+          + "within about a second. Its counted events stay.")
+  @Delete("/v1/products/{id}")
+  HttpResponse<?> deleteProduct(@PathVariable String id) {
+    List<FieldError> errors = new ArrayList<>();
+    pathId("id", id, errors);
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid(errors);
+    }
+    writer.write(List.of(new ProducerRecord<String, byte[]>(topics.products(), id, null)));
+    LOG.atInfo().addKeyValue("product_id", id).log("catalog product {} removed", id);
+    return HttpResponse.noContent();
   }
 
   private static void pathId(String name, String value, List<FieldError> errors) {

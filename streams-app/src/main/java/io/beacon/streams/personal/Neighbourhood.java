@@ -98,10 +98,18 @@ final class Neighbourhood {
 
   /** {@link #occurrences} of a stored record, read from its head without decoding the neighbours. */
   static double occurrencesOf(byte[] bytes, long time, Decay decay) {
-    ByteBuffer head = ByteBuffer.wrap(bytes);
-    double value = head.getDouble();
-    long at = head.getLong();
-    return value == 0 ? 0 : decay.at(value, at, time);
+    double value = storedOccurrences(bytes);
+    return value == 0 ? 0 : decay.at(value, storedOccurrencesTime(bytes), time);
+  }
+
+  /** The occurrences a stored record holds, as worth at {@link #storedOccurrencesTime}. */
+  static double storedOccurrences(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).getDouble(0);
+  }
+
+  /** The time of {@link #storedOccurrences}. */
+  static long storedOccurrencesTime(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).getLong(Double.BYTES);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.beacon.streams.personal;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.beacon.streams.PersonalConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,12 +25,17 @@ public final class PersonalReader {
   /** A product seen together with another: their similarity ({@link PersonalScorer#similarity}), and the decayed co-visits. */
   public record Related(String productId, double score, double together) {}
 
+  /** Products whose occurrences are kept at most, about 100 bytes of heap each. */
+  private static final long OCCURRENCES_KEPT = 200_000;
+
   private final Decay decay;
   private final PersonalScorer scorer;
+  private final RecentOccurrences occurrences;
 
   public PersonalReader(PersonalConfig config) {
     this.decay = new Decay(config.halfLife().toMillis());
     this.scorer = new PersonalScorer(decay);
+    this.occurrences = new RecentOccurrences(config.occurrencesFreshFor(), OCCURRENCES_KEPT, decay, Ticker.systemTicker());
   }
 
   /** The best {@code n} products for the user at {@code time} from their history alone; none for an unknown user. */
@@ -82,10 +88,9 @@ public final class PersonalReader {
     return ranked;
   }
 
-  /** A product's decayed occurrences, read from the head of its record alone; 0 without one. */
+  /** A product's decayed occurrences ({@link RecentOccurrences}); 0 without a record. */
   private double occurrences(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId, long time) {
-    byte[] stored = cooccurrences.get(PersonalLearner.key(advertiserId, productId));
-    return stored == null ? 0 : Neighbourhood.occurrencesOf(stored, time, decay);
+    return occurrences.at(cooccurrences, PersonalLearner.key(advertiserId, productId), time);
   }
 
   private static Neighbourhood neighbourhood(ReadOnlyKeyValueStore<String, byte[]> cooccurrences, String advertiserId, String productId) {
