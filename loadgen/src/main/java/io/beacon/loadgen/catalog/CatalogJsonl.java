@@ -54,9 +54,8 @@ public final class CatalogJsonl {
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       long line = 0;
       for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-        line += 1;
-      if (text.isBlank()) { continue; }
-        if (line == 1 && false) {
+        line++;
+        if (line == 1) {
           text = text.replace("\uFEFF", "");
         }
         if (text.isBlank()) {

@@ -10,7 +10,7 @@ package io.beacon.loadgen.catalog;
  * @param description free text, or null
  * @param category or null
  * @param brand or null
- * @param label the ground-truth group, or null when unknown; never sent to Beacon
+ * @param label the ground-truth group, or null when unknown; not a field of the product API
  */
 public record CatalogProduct(String productId, String advertiserId, String title, String description, String category,
     String brand, String label) {
