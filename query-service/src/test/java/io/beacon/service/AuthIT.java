@@ -58,6 +58,11 @@ class AuthIT {
     for (String adv : List.of("acme", "rival")) {
       assertEquals(202, call("POST", "/v1/events", null, "[{\"type\": \"view\", \"advertiser_id\": \"" + adv + "\", \"product_id\": \"p1\"}]").statusCode());
     }
+    for (String adv : List.of("acme", "rival")) {
+      assertEquals(200, call("PUT", "/v1/products/" + adv + "-tent", admin, "{\"advertiser_id\": \"" + adv
+          + "\", \"title\": \"Dome tent\", \"description\": \"Waterproof dome tent\"}").statusCode());
+    }
+    BeaconUnderTest.await("catalog indexed", () -> call("GET", "/v1/products/rival-tent/similar", admin, null).statusCode() == 200);
     BeaconUnderTest.await("events counted", () -> call("GET", "/v1/advertisers/rival/recommendations", admin, null).body().contains("\"p1\"")
         && call("GET", "/v1/advertisers/acme/recommendations", admin, null).body().contains("\"p1\""));
   }
@@ -107,6 +112,21 @@ class AuthIT {
     assertEquals(rival.body().replace("rival", "X"), ghost.body().replace("ghost", "X"), "a refusal must not reveal existence");
     assertEquals(403, call("GET", "/history/rival/", acme, null).statusCode());
     assertEquals(403, call("GET", "/v1/advertisers/r%69val/stats", acme, null).statusCode(), "encoded paths are decoded first");
+  }
+
+  @Test
+  void similarProductsNeedTheProductsAdvertiserAndKeepToWhatTheKeyMayRead() throws Exception {
+    assertEquals(401, call("GET", "/v1/products/acme-tent/similar", null, null).statusCode());
+    assertEquals("[]", ids(call("GET", "/v1/products/acme-tent/similar?scope=catalog", acme, null), "items", "product_id"),
+        "rival's tent is not acme's to see");
+    assertEquals("[\"rival-tent\"]", ids(call("GET", "/v1/products/acme-tent/similar?scope=catalog", dashboard, null), "items",
+        "product_id"));
+    HttpResponse<String> rival = call("GET", "/v1/products/rival-tent/similar", acme, null);
+    HttpResponse<String> ghost = call("GET", "/v1/products/ghost-tent/similar", acme, null);
+    assertEquals(403, rival.statusCode());
+    assertEquals(403, call("GET", "/recommendations/rival-tent", acme, null).statusCode());
+    assertEquals(rival.body().replace("rival", "X"), ghost.body().replace("ghost", "X"), "a refusal must not reveal existence");
+    assertEquals(404, call("GET", "/v1/products/ghost-tent/similar", dashboard, null).statusCode());
   }
 
   @Test

@@ -28,13 +28,17 @@ public final class CallerKey {
     return request.getAttribute(ATTRIBUTE, ApiKey.class).flatMap(ApiKey::readableAdvertisers);
   }
 
-  /** Refuses with 403, naming the scope needed, when the request may not read {@code advertiserId}. */
-  public static void requireReadOf(HttpRequest<?> request, String advertiserId) {
+  /**
+   * Refuses with 403 when the request may not read the product: its advertiser is not among the
+   * key's, or, for a key that does not read all, there is no such product ({@code advertiserId}
+   * empty), so that a refusal does not tell whether another advertiser's product exists.
+   */
+  public static void requireReadOfProduct(HttpRequest<?> request, String productId, Optional<String> advertiserId) {
     request.getAttribute(ATTRIBUTE, ApiKey.class).ifPresent(key -> {
-      if (!key.allows(new Scope.Advertiser(advertiserId))) {
-        throw new ProblemException(HttpStatus.FORBIDDEN, "Forbidden", "this API key ('" + key.name()
-            + "') may not read advertiser " + advertiserId + "; that needs scope advertiser:" + advertiserId
-            + ", read:all or admin", List.of(), null);
+      boolean readsAll = key.readableAdvertisers().isEmpty();
+      if (advertiserId.isPresent() ? !key.allows(new Scope.Advertiser(advertiserId.get())) : !readsAll) {
+        throw new ProblemException(HttpStatus.FORBIDDEN, "Forbidden", "this API key ('" + key.name() + "') may not read product "
+            + productId + "; that needs the scope of the product's advertiser, read:all or admin", List.of(), null);
       }
     });
   }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -28,8 +30,10 @@ import org.apache.lucene.util.BytesRef;
  * advertisers by id and name. Every word of the query must match: its exact id, or a term of a
  * field (after the language's analysis; a word the analyzer splits needs all its parts in one
  * field), or, for words of {@link #FUZZY_FROM} letters and more, a term one edit away (two from
- * {@link #TWO_EDITS_FROM}), which Lucene finds from its term automaton without a scan. Ranked by BM25 (exact terms before fuzzy ones, fields by {@link #PRODUCT_FIELDS}),
- * ties by id; an empty query lists everything by id.
+ * {@link #TWO_EDITS_FROM}), which Lucene finds from its term automaton without a scan. The last
+ * word may also be the start of an id or a word, as typed into a search box. Ranked by BM25
+ * (exact terms before fuzzy ones and starts, fields by {@link #PRODUCT_FIELDS}), ties by id; an
+ * empty query lists everything by id.
  */
 public final class CatalogSearch {
 
@@ -37,6 +41,10 @@ public final class CatalogSearch {
   static final int TWO_EDITS_FROM = 8;
   /** A fuzzy match counts this much of an exact one. */
   static final float FUZZY_WEIGHT = 0.3f;
+  /** The last word may be the start of one, as typed into a search box: from this many letters. */
+  static final int PREFIX_FROM = 2;
+  /** A match of the last word's start counts this much of an exact one. */
+  static final float PREFIX_WEIGHT = 0.2f;
   /** An exact id counts far above any text match. */
   static final float ID_WEIGHT = 10f;
   static final Map<String, Float> PRODUCT_FIELDS = Map.of(
@@ -75,7 +83,9 @@ public final class CatalogSearch {
     }
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     boolean any = false;
-    for (String word : words) {
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      boolean last = i == words.size() - 1;
       Set<String> terms = SimilarProducts.analyze(index.analyzer(), CatalogIndex.TITLE, word);
       if (terms.isEmpty() && words.size() > 1) {
         continue; // a stop word ("the", "de") asks for nothing
@@ -83,8 +93,15 @@ public final class CatalogSearch {
       any = true;
       BooleanQuery.Builder either = new BooleanQuery.Builder()
           .add(new BoostQuery(new TermQuery(new Term(idField, word)), ID_WEIGHT), BooleanClause.Occur.SHOULD);
+      if (last) {
+        either.add(new BoostQuery(new PrefixQuery(new Term(idField, word)), PREFIX_WEIGHT), BooleanClause.Occur.SHOULD);
+      }
       for (Map.Entry<String, Float> field : fields.entrySet()) {
         either.add(new BoostQuery(wordIn(field.getKey(), terms), field.getValue()), BooleanClause.Occur.SHOULD);
+        if (last && terms.size() == 1 && word.length() >= PREFIX_FROM) {
+          either.add(new BoostQuery(new PrefixQuery(new Term(field.getKey(), word.toLowerCase(Locale.ROOT))),
+              field.getValue() * PREFIX_WEIGHT), BooleanClause.Occur.SHOULD);
+        }
       }
       all.add(either.build(), BooleanClause.Occur.MUST);
     }

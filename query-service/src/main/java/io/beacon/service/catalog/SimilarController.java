@@ -5,6 +5,7 @@ import io.beacon.service.problem.FieldError;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.service.query.QueryProblems;
 import io.beacon.streams.EventRules;
+import io.beacon.streams.query.QueryResult;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
@@ -112,8 +113,10 @@ class SimilarController {
     }
     readiness.requireReady();
     // The product's own advertiser first: a key that may not read it learns nothing of its neighbours.
-    String advertiserId = QueryProblems.answer(similar.advertiserOf(id));
-    CallerKey.requireReadOf(request, advertiserId);
+    QueryResult<String> owner = similar.advertiserOf(id);
+    CallerKey.requireReadOfProduct(request, id, owner instanceof QueryResult.Found<String> found ? Optional.of(found.value())
+        : Optional.empty());
+    String advertiserId = QueryProblems.answer(owner);
     Optional<Set<String>> advertisers = scopeName.equals("advertiser") ? Optional.of(Set.of(advertiserId))
         : CallerKey.readableAdvertisers(request);
     SimilarProducts.Answer answer = QueryProblems.answer(similar.similar(id, features, chosenMethod, advertisers, count));

@@ -87,6 +87,11 @@ class ApiKeysTest {
     assertEquals("a%zz", RequiredAccess.of(HttpMethod.GET, "/v1/advertisers/a%zz/stats").advertiser(), "bad encoding kept as sent");
     assertEquals(new RequiredAccess(RequiredAccess.Kind.ADVERTISER, "/recommendations/{adv}", "acme"),
         RequiredAccess.of(HttpMethod.GET, "/recommendations/acme/TopCTR"));
+    assertEquals(new RequiredAccess(RequiredAccess.Kind.PRODUCT, "/recommendations/{id}", null),
+        RequiredAccess.of(HttpMethod.GET, "/recommendations/p1"), "one segment: a product, whose advertiser the controller checks");
+    assertEquals(new RequiredAccess(RequiredAccess.Kind.PRODUCT, "/v1/products/{id}/similar", null),
+        RequiredAccess.of(HttpMethod.GET, "/v1/products/p1/similar"));
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.DELETE, "/v1/products/p1").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/advertisers/acme").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/products/p1").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.GET, "/v1/stats").kind());
