@@ -309,6 +309,11 @@ async function refreshProduct() {
   fillTable($('related'), related.status === 200 ? related.body.items : [],
     [(i) => i.product_id, (i) => score(i.score), (i) => score(i.together)],
     related.status === 200 ? 'no user has viewed another product together with this one' : explain(related, 'related products'));
+  const similar = await api('/v1/products/' + encodeURIComponent(productShown.product) + '/similar?count=10');
+  fillTable($('similar'), similar.status === 200 ? similar.body.items : [],
+    [(i) => i.product_id, (i) => i.title, (i) => score(i.score), (i) => i.terms.join(', ')],
+    similar.status === 200 ? (similar.body.reason || 'no other product of this advertiser shares its words')
+      : explain(similar, 'similar products'));
 }
 
 // ---- wiring ----

@@ -33,8 +33,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
  * installs) against Beacon on a real broker with auth on: known events go in, and the page must
  * show exactly them in its tables and chart, refresh without a reload, search the catalog, show a
- * user's recommendations with why and a product's related products, and say so when a key is
- * missing or an advertiser or a user has no data. Saves target/dashboard.png.
+ * user's recommendations with why and a product's related and similar products, and say so when a
+ * key is missing or an advertiser or a user has no data. Saves target/dashboard.png.
  */
 @Tag("integration")
 class DashboardIT {
@@ -139,6 +139,8 @@ class DashboardIT {
     sendByUser("u-1", "tent-2");
     sendByUser("u-2", "boot-1");
     BeaconUnderTest.await("boot-1's related products shown", () -> firstRowOf("#related").startsWith("tent-2 "));
+    BeaconUnderTest.await("boot-1's similar products shown, with the shared brand",
+        () -> firstRowOf("#similar").startsWith("tent-2 Ridge Tent ") && firstRowOf("#similar").endsWith(" crag"));
     submitUser("u-2");
     BeaconUnderTest.await("u-2's recommendations shown", () -> rowTexts("user-recommendations").size() == 1
         && rowTexts("user-recommendations").get(0).matches("tent-2 0\\.\\d{4} personal boot-1 \\(0\\.\\d{4}\\)"));

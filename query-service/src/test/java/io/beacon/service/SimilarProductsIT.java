@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Similar products and catalog search over HTTP on a real broker: products written through the
  * API, their similar products under both paths and scopes, a catalog change seen live (a new
- * product, a removed one, an advertiser made INACTIVE), the index rebuilt by a new instance from
- * the topics, and the problems for bad parameters.
+ * product, a removed one, an advertiser made INACTIVE), search, the text fallback of a user's
+ * recommendations, the index rebuilt by a new instance from the topics, and the problems for bad
+ * parameters.
  */
 @Tag("integration")
 class SimilarProductsIT {
@@ -76,6 +77,16 @@ class SimilarProductsIT {
       HttpResponse<String> unknown = beacon.get("/v1/products/nothing/similar");
       assertEquals(404, unknown.statusCode());
       assertEquals("application/problem+json", unknown.headers().firstValue("content-type").orElse(""));
+      assertEquals(202, beacon.sendJson("POST", "/v1/events", "[{\"type\": \"view\", \"advertiser_id\": \"shop\", "
+          + "\"product_id\": \"shoe-1\", \"user_id\": \"me\"}]").statusCode());
+      BeaconUnderTest.await("my view counted",
+          () -> beacon.json("/v1/advertisers/shop/users/me/recommendations?n=2").path("history_size").asInt() == 1);
+      JsonNode mine = beacon.json("/v1/advertisers/shop/users/me/recommendations?n=2");
+      List<String> items = new ArrayList<>();
+      mine.path("items").forEach(item -> items.add(item.path("product_id").asText() + " " + item.path("source").asText() + " "
+          + item.at("/because/0/product_id").asText()));
+      assertEquals(List.of("shoe-2 similar shoe-1", "tent-1 similar shoe-1"), items, "nobody viewed shoe-1 with anything yet");
+
       put(beacon, "bare", "shop", "Gift card", null, null);
       BeaconUnderTest.await("a product without a description", () -> beacon.get("/v1/products/bare/similar").statusCode() == 200);
       JsonNode bare = beacon.json("/v1/products/bare/similar?features=description");

@@ -8,11 +8,15 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
 import io.beacon.streams.personal.PersonalReader;
+import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.ContentNeighbours;
 import io.beacon.streams.query.PersonalItem;
 import io.beacon.streams.query.PersonalRecommendations;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +98,24 @@ class PersonalTopologyTest {
     PersonalItem c = found(t.queries.personal("adv-1", "me", 3, true)).items().stream()
         .filter(i -> i.productId().equals("c")).findFirst().orElseThrow();
     assertEquals("a", c.because().get(0).productId(), "the click on a weighs 3, the view of d 1: " + c.because());
+  }
+
+  @Test
+  void shouldFillSlotsTheCoOccurrencesLeaveWithProductsLikeTheHistoryByTextThenTheMostViewed() {
+    start(PersonalConfig.defaults());
+    tastes();
+    t.send("adv-1", "me", "fresh", EventType.VIEW, now); // nobody has viewed it together with anything yet
+    ContentNeighbours content = (advertiserId, productId, n) -> advertiserId.equals("adv-1") && productId.equals("fresh")
+        ? List.of(new ContentNeighbours.Neighbour("x", 2.0), new ContentNeighbours.Neighbour("b", 1.0)) : List.of();
+    BeaconQueries queries = new BeaconQueries(t.stateSource(), t.config, Clock.fixed(now, ZoneOffset.UTC), content);
+
+    PersonalRecommendations mine = found(queries.personal("adv-1", "me", 4, true));
+
+    assertEquals(List.of("x similar", "b similar", "a popular", "c popular"),
+        mine.items().stream().map(i -> i.productId() + " " + i.source()).toList(), "fresh itself is seen, so left out");
+    assertEquals(List.of("fresh"), mine.items().get(0).because().stream().map(PersonalReader.Reason::productId).toList());
+    assertEquals(List.of("a popular", "b popular"), found(t.queries.personal("adv-1", "me", 2, true)).items().stream()
+        .map(i -> i.productId() + " " + i.source()).toList(), "without text neighbours, straight to the most viewed");
   }
 
   @Test

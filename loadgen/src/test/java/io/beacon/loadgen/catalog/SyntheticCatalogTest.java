@@ -78,7 +78,8 @@ class SyntheticCatalogTest {
     }
     assertEquals(STANDARD.topicShare(), topicWords / (double) all, 0.01);
     double titleShare = titleTopicWords / (double) titleWords;
-    assertTrue(titleShare > 0.75 && titleShare < 0.9, "topic words' share of titles: " + titleShare);
+    // Title words are distinct, which shifts the share a little from the probability per word.
+    assertEquals(STANDARD.titleTopicShare(), titleShare, 0.1, "topic words' share of titles");
   }
 
   /** Noise follows Zipf's law: the commonest word is in nearly every description, a middling invented one in few. */

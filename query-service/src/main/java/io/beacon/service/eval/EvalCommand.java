@@ -1,5 +1,8 @@
 package io.beacon.service.eval;
 
+import io.beacon.loadgen.catalog.CatalogJsonl;
+import io.beacon.loadgen.catalog.CatalogProduct;
+import io.beacon.loadgen.catalog.SyntheticCatalog;
 import io.beacon.loadgen.interactions.Interaction;
 import io.beacon.loadgen.interactions.InteractionsCsv;
 import io.beacon.loadgen.interactions.SyntheticInteractions;
@@ -15,12 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code beacon eval}: measures personal recommendations ({@code personal}), and writes the
- * synthetic interactions it measures them on by default ({@code generate}).
+ * {@code beacon eval}: measures personal recommendations ({@code personal}) and similar products
+ * ({@code similar}), and writes the synthetic data sets they are measured on by default ({@code
+ * generate}, {@code generate-catalog}).
  */
 @Command(name = "beacon eval", mixinStandardHelpOptions = true,
     description = "Measures Beacon's recommendations on a data set against baselines computed on the same split.",
-    subcommands = {EvalCommand.Personal.class, EvalCommand.Generate.class})
+    subcommands = {EvalCommand.Personal.class, EvalCommand.Similar.class, EvalCommand.Generate.class,
+        EvalCommand.GenerateCatalog.class})
 public final class EvalCommand implements Callable<Integer> {
 
   @CommandLine.Spec
@@ -36,7 +41,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name what to evaluate: personal (or generate a data set)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name what to evaluate: personal or similar (or generate a data set: generate, generate-catalog)");
   }
 
   /** Runs the command; the exit status: 0 when done, 1 when it failed, 2 on a usage error. */
@@ -110,6 +115,85 @@ public final class EvalCommand implements Callable<Integer> {
       new PersonalEvaluation(rows, source, holdout, bounds, parent.out, parent.err).run(report, command.strip());
       return 0;
     }
+  }
+
+  @Command(name = "similar", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Loads a labelled catalog into a Beacon of its own (embedded broker; PUT /v1/advertisers and"
+          + " /v1/products), asks for every labelled product's similar products over HTTP with each method (bm25, tfidf)"
+          + " and field mode (all, description), and scores precision@10 of the same label against random products and"
+          + " random products of the same category. Writes a report (Markdown).",
+          "The text language and field weights are Beacon's (application.yml, BEACON_TEXT_LANGUAGE, BEACON_SIMILAR_*)."})
+  static final class Similar implements Callable<Integer> {
+
+    @Option(names = "--catalog", paramLabel = "FILE",
+        description = "JSON Lines, one product per line: the PUT /v1/products body plus id and an optional label."
+            + " Default: the synthetic catalog of --seed")
+    Path catalog;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the synthetic catalog, without --catalog (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--report", defaultValue = "docs/eval-similar.md", description = "the report to write (default ${DEFAULT-VALUE})")
+    Path report;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    EvalCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+      if (catalog != null && !Files.isReadable(catalog)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + catalog + ": no such file, or not readable");
+      }
+      List<CatalogProduct> products;
+      String source;
+      if (catalog == null) {
+        SyntheticCatalog synthetic = SyntheticCatalog.standard(seed);
+        products = synthetic.generate();
+        source = describe(synthetic);
+      } else {
+        products = CatalogJsonl.read(catalog);
+        source = "`" + catalog.getFileName() + "`";
+      }
+      String command = "./beacon eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      new SimilarEvaluation(products, source, parent.out).run(report, command.strip());
+      return 0;
+    }
+  }
+
+  @Command(name = "generate-catalog", mixinStandardHelpOptions = true, sortOptions = false,
+      description = "Writes a synthetic labelled catalog as JSON Lines: products in topics (their labels) whose text mixes the"
+          + " topic's words with shared noise words, categories that mostly follow the topic. The same seed writes the same file.")
+  static final class GenerateCatalog implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    EvalCommand parent;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "the JSON Lines file to write")
+    Path file;
+
+    @Option(names = "--seed", defaultValue = "7", description = "(default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--small", description = "500 products in 10 topics; default: 5,000 products in 25 topics")
+    boolean small;
+
+    @Override
+    public Integer call() throws Exception {
+      SyntheticCatalog synthetic = small ? SyntheticCatalog.small(seed) : SyntheticCatalog.standard(seed);
+      List<CatalogProduct> products = synthetic.generate();
+      CatalogJsonl.write(file, products);
+      parent.out.printf("eval: wrote %,d products to %s (%s)%n", products.size(), file, describe(synthetic));
+      return 0;
+    }
+  }
+
+  static String describe(SyntheticCatalog c) {
+    return String.format(java.util.Locale.ROOT, "the synthetic catalog of seed %d (%,d products of %d advertisers in %d topics over %d"
+        + " categories; %.0f%% topic words in descriptions, %.0f%% in titles, %.0f%% in their topic's category)", c.seed(), c.products(),
+        c.advertisers(), c.topics(), c.categories(), c.topicShare() * 100, c.titleTopicShare() * 100, c.categoryShare() * 100);
   }
 
   @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,

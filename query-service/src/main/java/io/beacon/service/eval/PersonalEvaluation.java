@@ -4,20 +4,17 @@ import io.beacon.loadgen.interactions.ExactItemToItem;
 import io.beacon.loadgen.interactions.Interaction;
 import io.beacon.loadgen.interactions.SyntheticInteractions;
 import io.beacon.streams.PersonalConfig;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
@@ -129,7 +126,7 @@ final class PersonalEvaluation {
           sourceShares(shipped), shipped.loadSeconds(), shipped.queryMs());
       PersonalReport.write(report, facts, measured, out);
     } finally {
-      deleteRecursively(dir);
+      ReplayedBeacon.deleteRecursively(dir);
     }
   }
 
@@ -197,13 +194,5 @@ final class PersonalEvaluation {
       span[1] = Math.max(span[1], row.time());
     }
     return Duration.ofMillis(spans.values().stream().mapToLong(span -> span[1] - span[0]).max().orElse(0));
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

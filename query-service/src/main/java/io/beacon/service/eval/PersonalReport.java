@@ -182,7 +182,7 @@ final class PersonalReport {
     return x == y ? 0 : Math.abs(x - y) / Math.max(Math.abs(y), 1e-12);
   }
 
-  private static double percentile(List<Double> sorted, double q) {
+  static double percentile(List<Double> sorted, double q) {
     return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
   }
 

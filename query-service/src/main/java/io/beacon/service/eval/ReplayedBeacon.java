@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beacon.kafka.embedded.EmbeddedKafkaBroker;
+import io.beacon.loadgen.catalog.CatalogProduct;
 import io.beacon.loadgen.interactions.Interaction;
+import io.beacon.service.catalog.CatalogIndex;
+import io.beacon.service.catalog.SimilarConfig;
 import io.beacon.service.backfill.BackfillCommand;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.PersonalConfig;
@@ -24,14 +27,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One Beacon with its own embedded broker and state under a directory, in this process, fed an
- * evaluation's training interactions as a user would feed it: the advertiser registered with
- * {@code PUT /v1/advertisers/{adv}}, the interactions as events through {@code beacon backfill}
- * ({@code POST /v1/backfill}), and asked for each user's recommendations over HTTP.
+ * evaluation's data as a user would feed it: advertisers registered with {@code PUT
+ * /v1/advertisers/{adv}}, interactions as events through {@code beacon backfill} ({@code POST
+ * /v1/backfill}), a catalog with {@code PUT /v1/products/{id}}; and asked over HTTP.
  */
 final class ReplayedBeacon implements AutoCloseable {
 
@@ -125,8 +130,7 @@ final class ReplayedBeacon implements AutoCloseable {
 
   /** The user's recommendations, as {@code GET /v1/advertisers/eval/users/{user}/recommendations?n=N&exclude_seen=true} answers. */
   List<Item> recommendations(String userId, int n) throws IOException, InterruptedException {
-    String path = "/v1/advertisers/" + ADVERTISER + "/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20")
-        + "/recommendations?n=" + n + "&exclude_seen=true";
+    String path = "/v1/advertisers/" + ADVERTISER + "/users/" + path(userId) + "/recommendations?n=" + n + "&exclude_seen=true";
     HttpResponse<String> answer = send("GET", path, null);
     if (answer.statusCode() != 200) {
       throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
@@ -136,6 +140,76 @@ final class ReplayedBeacon implements AutoCloseable {
       items.add(new Item(item.path("product_id").asText(), item.path("source").asText()));
     }
     return items;
+  }
+
+  /**
+   * Registers the catalog's advertisers, writes every product, and waits until the catalog index
+   * answers for each; returns the seconds from the first write until then.
+   */
+  double loadCatalog(List<CatalogProduct> catalog, PrintStream out) throws Exception {
+    long started = System.nanoTime();
+    for (String advertiser : catalog.stream().map(CatalogProduct::advertiserId).distinct().toList()) {
+      HttpResponse<String> registered = send("PUT", "/v1/advertisers/" + path(advertiser), JSON.createObjectNode()
+          .put("name", advertiser).put("status", "ACTIVE").toString());
+      if (registered.statusCode() != 200) {
+        throw new IllegalStateException("registering advertiser " + advertiser + " answered " + registered.statusCode() + ": "
+            + registered.body());
+      }
+    }
+    int written = 0;
+    for (CatalogProduct product : catalog) {
+      ObjectNode body = JSON.createObjectNode().put("advertiser_id", product.advertiserId()).put("title", product.title());
+      putIfPresent(body, "description", product.description());
+      putIfPresent(body, "category", product.category());
+      putIfPresent(body, "brand", product.brand());
+      HttpResponse<String> answer = send("PUT", "/v1/products/" + path(product.productId()), body.toString());
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException("PUT /v1/products/" + product.productId() + " answered " + answer.statusCode() + ": "
+            + answer.body());
+      }
+      if (++written % 1000 == 0 || written == catalog.size()) {
+        out.printf("eval: wrote %,d of %,d products%n", written, catalog.size());
+      }
+    }
+    for (CatalogProduct product : catalog) {
+      await("product " + product.productId() + " indexed", Duration.ofMinutes(2),
+          () -> status("/v1/products/" + path(product.productId()) + "/similar?count=1") == 200);
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** The ids {@code GET /v1/products/{id}/similar} answers, best first. */
+  List<String> similar(String productId, String features, String method, String scope, int count)
+      throws IOException, InterruptedException {
+    String path = "/v1/products/" + path(productId) + "/similar?features=" + features + "&method=" + method + "&scope=" + scope
+        + "&count=" + count;
+    HttpResponse<String> answer = send("GET", path, null);
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+    }
+    List<String> ids = new ArrayList<>();
+    JSON.readTree(answer.body()).path("items").forEach(item -> ids.add(item.path("product_id").asText()));
+    return ids;
+  }
+
+  /** Bytes the catalog index takes on disk. */
+  long catalogIndexBytes() {
+    return context.getBean(CatalogIndex.class).diskBytes();
+  }
+
+  /** The similar products' settings this Beacon runs with. */
+  SimilarConfig similarConfig() {
+    return context.getBean(SimilarConfig.class);
+  }
+
+  private static void putIfPresent(ObjectNode body, String field, String value) {
+    if (value != null) {
+      body.put(field, value);
+    }
+  }
+
+  private static String path(String id) {
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private long accepted() throws IOException, InterruptedException {
@@ -176,6 +250,15 @@ final class ReplayedBeacon implements AutoCloseable {
         throw new IllegalStateException("Beacon at " + url + ": not " + what + " within " + timeout.toSeconds() + " s");
       }
       Thread.sleep(100);
+    }
+  }
+
+  /** Removes an evaluation's working directory. */
+  static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.beacon.service.problem.ProblemException;
 import io.beacon.service.query.QueryProblems;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.ContentNeighbours;
 import io.beacon.streams.query.KafkaStreamsStateSource;
 import io.beacon.streams.query.Placement;
 import io.beacon.streams.query.QueryResult;
@@ -44,10 +45,10 @@ public final class AdvertiserRouter {
   private final MeterRegistry metrics;
   private final ExecutorService blocking;
 
-  AdvertiserRouter(BeaconQueries active, KafkaStreamsStateSource source, BeaconConfig config, Peers peers, MeterRegistry metrics,
-      @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
+  AdvertiserRouter(BeaconQueries active, KafkaStreamsStateSource source, BeaconConfig config, ContentNeighbours content, Peers peers,
+      MeterRegistry metrics, @Named(TaskExecutors.BLOCKING) ExecutorService blocking) {
     this.active = active;
-    this.anyCopy = new BeaconQueries(source.anyLocalCopy(), config, Clock.systemUTC());
+    this.anyCopy = new BeaconQueries(source.anyLocalCopy(), config, Clock.systemUTC(), content);
     this.source = source;
     this.peers = peers;
     this.metrics = metrics;

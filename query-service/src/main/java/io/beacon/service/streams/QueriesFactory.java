@@ -3,6 +3,7 @@ package io.beacon.service.streams;
 import io.beacon.service.config.InstanceAddress;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.ContentNeighbours;
 import io.beacon.streams.query.Directory;
 import io.beacon.streams.query.KafkaStreamsStateSource;
 import io.micronaut.context.annotation.Factory;
@@ -18,7 +19,7 @@ public class QueriesFactory {
     return new KafkaStreamsStateSource(runner.streams(), address.hostInfo(), runner::stateChanges);
   }
 
-  /** Searches the advertisers and catalog global tables, which every instance holds whole. */
+  /** Reads advertisers and products by id from the global tables, which every instance holds whole. */
   @Singleton
   Directory directory(KafkaStreamsStateSource source) {
     return new Directory(source);
@@ -26,7 +27,7 @@ public class QueriesFactory {
 
   /** Answers from the active copies on this instance only. */
   @Singleton
-  BeaconQueries beaconQueries(KafkaStreamsStateSource source, BeaconConfig config) {
-    return new BeaconQueries(source, config, Clock.systemUTC());
+  BeaconQueries beaconQueries(KafkaStreamsStateSource source, BeaconConfig config, ContentNeighbours content) {
+    return new BeaconQueries(source, config, Clock.systemUTC(), content);
   }
 }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.beacon.streams.PersonalConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -19,8 +18,11 @@ public final class PersonalReader {
   /** A recommended product, with the history products that contributed most. */
   public record Recommended(String productId, double score, List<Reason> because) {}
 
-  /** What the user's history gives: how many products it holds, which, and the products it recommends, best first. */
-  public record Personal(int historySize, Set<String> seen, List<Recommended> items) {}
+  /**
+   * What the user's history gives: how many products it holds, which (as a set, and most recently
+   * touched first), and the products it recommends, best first.
+   */
+  public record Personal(int historySize, Set<String> seen, List<String> mostRecentFirst, List<Recommended> items) {}
 
   /** A product seen together with another: their similarity ({@link PersonalScorer#similarity}), and the decayed co-visits. */
   public record Related(String productId, double score, double together) {}
@@ -43,18 +45,17 @@ public final class PersonalReader {
       String advertiserId, String userId, long time, int n, boolean excludeSeen) {
     byte[] stored = histories.get(PersonalLearner.key(advertiserId, userId));
     if (stored == null) {
-      return new Personal(0, Set.of(), List.of());
+      return new Personal(0, Set.of(), List.of(), List.of());
     }
     History history = History.fromBytes(stored);
-    Set<String> seen = new HashSet<>();
-    history.entries().forEach(entry -> seen.add(entry.productId()));
+    List<String> mostRecentFirst = history.entries().stream().map(History.Entry::productId).toList();
     List<Recommended> items = new ArrayList<>();
     for (PersonalScorer.Scored scored : scorer.rank(history, product -> neighbourhood(cooccurrences, advertiserId, product),
         product -> occurrences(cooccurrences, advertiserId, product, time), time, n, excludeSeen)) {
       items.add(new Recommended(scored.productId(), scored.score(),
           scored.because().stream().map(r -> new Reason(r.productId(), r.weight())).toList()));
     }
-    return new Personal(history.size(), Set.copyOf(seen), List.copyOf(items));
+    return new Personal(history.size(), Set.copyOf(mostRecentFirst), mostRecentFirst, List.copyOf(items));
   }
 
   /**

@@ -47,6 +47,9 @@ public final class BeaconQueries {
   private final long graceMs;
   private final ProductSums productSums;
   private final PersonalReader personalReader;
+  private final ContentNeighbours content;
+  /** History products, most recent first, whose text neighbours may fill a user's empty slots. */
+  static final int SIMILAR_SEEDS = 3;
   /**
    * Rankings already computed, by what they were computed from: a query whose advertiser counts
    * over the window are unchanged gets the same answer without summing products again.
@@ -54,7 +57,13 @@ public final class BeaconQueries {
   private final Map<RankingKey, Ranking> rankings = new ConcurrentHashMap<>();
 
   public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock) {
+    this(source, config, clock, ContentNeighbours.NONE);
+  }
+
+  /** @param content products like a history product by their text, for the slots its co-occurrences leave empty */
+  public BeaconQueries(AdvertiserState.Source source, BeaconConfig config, Clock clock, ContentNeighbours content) {
     this.source = source;
+    this.content = content;
     this.ranker = new Ranker(config.ctrPriorImpressions(), config.ctrMinImpressions());
     this.clock = clock;
     this.graceMs = config.grace().toMillis();
@@ -88,10 +97,11 @@ public final class BeaconQueries {
   }
 
   /**
-   * The best {@code n} products for a user: from their history first ({@code personal}), then the
-   * advertiser's most viewed of the last 24 hours ({@code popular}) for the slots the history does
-   * not fill, which is every slot for a user without one. With {@code excludeSeen}, none the user
-   * viewed or clicked.
+   * The best {@code n} products for a user: from their history's co-occurrences first ({@code
+   * personal}), then products like the user's {@link #SIMILAR_SEEDS} most recent ones by their text
+   * ({@code similar}), then the advertiser's most viewed of the last 24 hours ({@code popular}) for
+   * the slots still empty, which is every slot for a user without history. With {@code
+   * excludeSeen}, none the user viewed or clicked.
    */
   public QueryResult<PersonalRecommendations> personal(String advertiserId, String userId, int n, boolean excludeSeen) {
     return withState(advertiserId, state -> {
@@ -104,10 +114,22 @@ public final class BeaconQueries {
         items.add(new PersonalItem(item.productId(), item.score(), PersonalItem.PERSONAL, item.because()));
         taken.add(item.productId());
       }
+      // Enough of each fallback to fill every slot whatever the history holds.
+      int wanted = n + fromHistory.historySize();
+      for (String seed : fromHistory.mostRecentFirst().subList(0, Math.min(SIMILAR_SEEDS, fromHistory.mostRecentFirst().size()))) {
+        if (items.size() >= n) {
+          break;
+        }
+        for (ContentNeighbours.Neighbour like : content.of(advertiserId, seed, wanted)) {
+          if (items.size() < n && !taken.contains(like.productId()) && !(excludeSeen && fromHistory.seen().contains(like.productId()))) {
+            items.add(new PersonalItem(like.productId(), like.score(), PersonalItem.SIMILAR,
+                List.of(new PersonalReader.Reason(seed, like.score()))));
+            taken.add(like.productId());
+          }
+        }
+      }
       if (items.size() < n) {
-        // Enough popular ones to fill every slot whatever the history holds.
-        Ranking popular = ranking(state, advertiserId, RankingModel.TOP_PRODUCTS, Duration.ofHours(24), clock.instant(),
-            n + fromHistory.historySize());
+        Ranking popular = ranking(state, advertiserId, RankingModel.TOP_PRODUCTS, Duration.ofHours(24), clock.instant(), wanted);
         for (RankedItem item : popular.items()) {
           if (items.size() < n && !taken.contains(item.productId()) && !(excludeSeen && fromHistory.seen().contains(item.productId()))) {
             items.add(new PersonalItem(item.productId(), item.score(), PersonalItem.POPULAR, List.of()));
