@@ -99,6 +99,19 @@ public final class Bench {
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVM
         """, Set.of(), PersonalBench::command));
+    COMMANDS.put("similar", new Entry("""
+          similar      similar products and catalog search with wrk, beside a point read of an advertiser, on
+                       a synthetic catalog written straight to the products topic; the catalog index's build
+                       when Beacon restarts on it, beside a plain consumer decoding the topic; its heap and
+                       disk; and how soon a product written through the API shows among similar ones
+            --products N      products in the catalog, of 20 advertisers in 1,000 topics (default 1000000)
+            --runs N          runs per query, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load first, at least (default 30, see below)
+            --connections N   wrk connections (default 8)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVM
+        """, Set.of(), SimilarBench::command));
     COMMANDS.put("forwarded", new Entry("""
           forwarded    top-N query (window=1h, n=10) with wrk on two Beacon instances: on the owner of the
                        advertisers (local) and on the other one, which forwards to the owner

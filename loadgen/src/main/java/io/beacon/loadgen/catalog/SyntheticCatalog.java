@@ -106,18 +106,18 @@ public record SyntheticCatalog(long seed, int products, int advertisers, int top
 
   /**
    * The evaluation's default catalog: 5,000 products of 5 advertisers in 25 topics over 8
-   * categories; 30% topic words in descriptions, 50% in titles; 60% of products in their topic's
+   * categories; 20% topic words in descriptions, 40% in titles; 60% of products in their topic's
    * category; 3% without description and 1% with a title only. With more topic words nearly every
-   * product with a description finds only its own topic's, whatever the scoring, and the
-   * evaluation could not tell the methods apart.
+   * product with a description finds only its own topic's, whatever the scoring (precision@10
+   * above 0.99 at 30%), and the evaluation could not tell the methods apart.
    */
   public static SyntheticCatalog standard(long seed) {
-    return new SyntheticCatalog(seed, 5_000, 5, 25, 8, 0.3, 0.5, 0.6, 0.03, 0.01);
+    return new SyntheticCatalog(seed, 5_000, 5, 25, 8, 0.2, 0.4, 0.6, 0.03, 0.01);
   }
 
   /** A small catalog: 500 products of 2 advertisers in 10 topics over 4 categories, otherwise as {@link #standard}. */
   public static SyntheticCatalog small(long seed) {
-    return new SyntheticCatalog(seed, 500, 2, 10, 4, 0.3, 0.5, 0.6, 0.03, 0.01);
+    return new SyntheticCatalog(seed, 500, 2, 10, 4, 0.2, 0.4, 0.6, 0.03, 0.01);
   }
 
   /** The products, by id. */

@@ -3,6 +3,9 @@ package io.beacon.service.catalog;
 import io.beacon.service.config.BeaconSettings;
 import io.beacon.service.streams.StreamsRunner;
 import io.beacon.streams.BeaconConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -40,10 +43,19 @@ class CatalogFactory {
   /** Started with the application, after Kafka Streams has created the catalog topics. */
   @Context
   @Bean(preDestroy = "close")
-  CatalogIndexer catalogIndexer(CatalogIndex index, BeaconConfig config, SimilarConfig similar, StreamsRunner createsTopicsFirst) {
+  CatalogIndexer catalogIndexer(CatalogIndex index, BeaconConfig config, SimilarConfig similar, MeterRegistry registry,
+      StreamsRunner createsTopicsFirst) {
     Map<String, Object> kafka = new HashMap<>(config.kafka());
     kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     CatalogIndexer indexer = new CatalogIndexer(index, kafka, config.topics().products(), config.topics().advertisers(), similar.refresh());
+    Gauge.builder("beacon.catalog.index.documents", index, CatalogIndex::documents)
+        .description("products and advertisers in this instance's catalog index, as searches see them").register(registry);
+    Gauge.builder("beacon.catalog.index.disk.bytes", index, CatalogIndex::diskBytes)
+        .description("bytes the catalog index takes on disk").baseUnit("bytes").register(registry);
+    FunctionCounter.builder("beacon.catalog.index.records.read", indexer, CatalogIndexer::recordsRead)
+        .description("catalog records (products, advertisers, tombstones) the index has read since start").register(registry);
+    Gauge.builder("beacon.catalog.index.build.seconds", indexer, CatalogIndexer::buildSeconds)
+        .description("how long building the catalog index from the topics took at start; NaN until built").register(registry);
     indexer.start();
     return indexer;
   }

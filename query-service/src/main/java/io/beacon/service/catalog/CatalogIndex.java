@@ -20,7 +20,6 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -152,7 +151,7 @@ public final class CatalogIndex implements AutoCloseable {
     }
   }
 
-  /** {@code read} applied to a searcher over the index as of the last refresh. */
+  /** {@code read} applied to a reader of the index as of the last refresh. */
   public <T> T read(Function<DirectoryReader, T> read) {
     DirectoryReader reader;
     try {
@@ -199,6 +198,11 @@ public final class CatalogIndex implements AutoCloseable {
     Document stored = searcher.storedFields().document(doc);
     return new IndexedProduct(stored.get(PRODUCT_ID), stored.get(ADVERTISER_ID), stored.get(TITLE), stored.get(DESCRIPTION),
         stored.get(CATEGORY), stored.get(BRAND));
+  }
+
+  /** Products and advertisers readers see now. */
+  public int documents() {
+    return read(DirectoryReader::numDocs);
   }
 
   /** Bytes the index takes on disk now. */

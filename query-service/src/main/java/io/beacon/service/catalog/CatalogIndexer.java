@@ -50,6 +50,7 @@ public final class CatalogIndexer implements AutoCloseable {
   private volatile long recordsRead;
   private volatile long recordsToBuild = -1;
   private volatile boolean built;
+  private volatile double buildSeconds = Double.NaN;
   private long skipped;
 
   /** @param kafka consumer settings: bootstrap servers and security; the rest is set here */
@@ -84,6 +85,16 @@ public final class CatalogIndexer implements AutoCloseable {
         : String.format("the catalog index is being built: %,d of %,d catalog records read", recordsRead, total));
   }
 
+  /** Catalog records read since start, the build's included. */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /** How long the build at start took; NaN until it is done. */
+  public double buildSeconds() {
+    return buildSeconds;
+  }
+
   private void run() {
     try {
       List<TopicPartition> partitions = partitions();
@@ -114,6 +125,7 @@ public final class CatalogIndexer implements AutoCloseable {
             dirty = false;
             lastRefresh = now;
             double seconds = (now - startedAt) / 1e9;
+            buildSeconds = seconds;
             LOG.info("catalog index built from {} records in {} s ({} records/s), {} MiB on disk{}", recordsRead,
                 String.format("%.1f", seconds), Math.round(recordsRead / Math.max(seconds, 1e-3)), index.diskBytes() >> 20,
                 skipped == 0 ? "" : "; " + skipped + " unreadable records skipped");
