@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,8 +26,6 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -58,8 +57,15 @@ public final class SimilarProducts {
   /** The seed product and its similar products, best first; {@code reason} says why there are none, when so. */
   public record Answer(IndexedProduct product, List<Item> items, String reason) {}
 
-  /** Terms taken from the seed per field; Lucene's default. */
-  static final int QUERY_TERMS = 25;
+  /**
+   * Terms taken from the seed per field. Lucene's default is 25; each term more is one more list of
+   * products to walk, and a query's time grew with them (BENCHMARKS.md, Similar products).
+   */
+  static final int QUERY_TERMS = 12;
+  /** A term in more of the catalog's products than this share is not asked for ... */
+  static final int MAX_DOC_FREQ_PERCENT = 10;
+  /** ... unless in fewer than this many: in a small catalog every term is worth asking for. */
+  static final int MIN_DOC_FREQ_CAP = 1000;
   /** Shared terms named per answer. */
   static final int TERMS_SHOWN = 5;
 
@@ -118,6 +124,9 @@ public final class SimilarProducts {
       // A term of the seed alone matches nothing else.
       mlt.setMinDocFreq(2);
       mlt.setMaxQueryTerms(QUERY_TERMS);
+      // Words in much of the catalog ("new", "set") say little of what a product is, and their
+      // long lists of products were most of a query's time.
+      mlt.setMaxDocFreq(Math.max(MIN_DOC_FREQ_CAP, reader.numDocs() * MAX_DOC_FREQ_PERCENT / 100));
       mlt.setBoost(true);
       Query terms = mlt.like(field.getKey(), new StringReader(field.getValue()));
       float weight = (float) weight(field.getKey());
@@ -132,20 +141,24 @@ public final class SimilarProducts {
           + String.join(", ", texts.keySet()) + " occurs in another product"));
     }
     BooleanQuery.Builder query = new BooleanQuery.Builder()
+        // Only products have these fields: no filter by kind is needed.
         .add(like.build(), BooleanClause.Occur.MUST)
-        .add(new TermQuery(new Term(CatalogIndex.KIND, CatalogIndex.PRODUCT)), BooleanClause.Occur.FILTER)
         .add(new TermQuery(new Term(CatalogIndex.KEY, CatalogIndex.key(CatalogIndex.PRODUCT, productId))), BooleanClause.Occur.MUST_NOT);
     index.hiddenAdvertisers().ifPresent(hidden -> query.add(hidden, BooleanClause.Occur.MUST_NOT));
-    advertisers.ifPresent(only -> query.add(new TermInSetQuery(CatalogIndex.ADVERTISER_ID, only.stream().map(BytesRef::new).toList()),
-        BooleanClause.Occur.FILTER));
-    TopDocs top = searcher.search(query.build(), count, new Sort(SortField.FIELD_SCORE, new SortField(CatalogIndex.SORT_ID,
-        SortField.Type.STRING)), true);
+    advertisers.ifPresent(only -> query.add(only.size() == 1
+        ? new TermQuery(new Term(CatalogIndex.ADVERTISER_ID, only.iterator().next()))
+        : new TermInSetQuery(CatalogIndex.ADVERTISER_ID, only.stream().map(BytesRef::new).toList()), BooleanClause.Occur.FILTER));
+    // By score alone, so that Lucene skips blocks of documents that cannot enter the top (block-max
+    // WAND): a sort with a tie-breaker scores every match, and common terms match much of a large
+    // catalog. Equal scores are then put in product id order; one at the cut is as Lucene found it.
+    TopDocs top = searcher.search(query.build(), count);
     List<Item> items = new ArrayList<>(top.scoreDocs.length);
     for (ScoreDoc hit : top.scoreDocs) {
       IndexedProduct product = CatalogIndex.product(searcher, hit.doc);
       items.add(new Item(product.productId(), product.advertiserId(), product.title(), hit.score,
           sharedTerms(queryTerms, texts(product, features))));
     }
+    items.sort(Comparator.comparingDouble((Item item) -> -item.score()).thenComparing(Item::productId));
     return new QueryResult.Found<>(new Answer(seed, List.copyOf(items), items.isEmpty() ? "no other product shares a term with it" : null));
   }
 

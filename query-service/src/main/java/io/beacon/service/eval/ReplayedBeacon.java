@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +43,7 @@ import java.util.stream.Stream;
 final class ReplayedBeacon implements AutoCloseable {
 
   static final String ADVERTISER = "eval";
+  private static final int CATALOG_REQUESTS_IN_FLIGHT = 32;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A recommended product and the source that filled its slot. */
@@ -156,21 +159,32 @@ final class ReplayedBeacon implements AutoCloseable {
             + registered.body());
       }
     }
+    // Several requests in flight: each waits for Kafka's acknowledgement of its product.
+    Semaphore inFlight = new Semaphore(CATALOG_REQUESTS_IN_FLIGHT);
+    List<CompletableFuture<Void>> writes = new ArrayList<>(catalog.size());
     int written = 0;
     for (CatalogProduct product : catalog) {
       ObjectNode body = JSON.createObjectNode().put("advertiser_id", product.advertiserId()).put("title", product.title());
       putIfPresent(body, "description", product.description());
       putIfPresent(body, "category", product.category());
       putIfPresent(body, "brand", product.brand());
-      HttpResponse<String> answer = send("PUT", "/v1/products/" + path(product.productId()), body.toString());
-      if (answer.statusCode() != 200) {
-        throw new IllegalStateException("PUT /v1/products/" + product.productId() + " answered " + answer.statusCode() + ": "
-            + answer.body());
-      }
+      inFlight.acquire();
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/products/" + path(product.productId())))
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+      writes.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((answer, failure) -> {
+        inFlight.release();
+        if (failure != null || answer.statusCode() != 200) {
+          throw new IllegalStateException("PUT /v1/products/" + product.productId() + " answered "
+              + (failure != null ? failure.toString() : answer.statusCode() + ": " + answer.body()));
+        }
+        return null;
+      }));
       if (++written % 1000 == 0 || written == catalog.size()) {
-        out.printf("eval: wrote %,d of %,d products%n", written, catalog.size());
+        out.printf("eval: sent %,d of %,d products%n", written, catalog.size());
       }
     }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     for (CatalogProduct product : catalog) {
       await("product " + product.productId() + " indexed", Duration.ofMinutes(2),
           () -> status("/v1/products/" + path(product.productId()) + "/similar?count=1") == 200);

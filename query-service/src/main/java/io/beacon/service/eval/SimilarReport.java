@@ -57,8 +57,9 @@ final class SimilarReport {
     md.append("""
         ## The methods
 
-        Both query the same Lucene index with the product's most telling terms per field (MoreLikeThis: at most 25 terms
-        per field, chosen by tf·idf in the product, each boosted by it), each field's query weighted by its weight.
+        Both query the same Lucene index with the product's most telling terms per field (MoreLikeThis: at most 12 terms
+        per field, chosen by tf·idf in the product and each boosted by it, leaving out terms in more than a tenth of
+        the catalog), each field's query weighted by its weight.
 
         - **bm25** scores candidates with BM25 (k1 1.2, b 0.75): a term's weight saturates with its frequency, and
           long texts are damped.

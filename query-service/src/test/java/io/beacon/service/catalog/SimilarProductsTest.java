@@ -164,7 +164,7 @@ class SimilarProductsTest {
         search.products("", Optional.empty(), Optional.empty(), 10), "everything by id");
     assertEquals(List.of("adv-2"), search.advertisers("adv-2", Optional.empty(), 10));
     assertEquals(List.of("adv-1", "adv-2"), search.advertisers("shop", Optional.empty(), 10));
-    assertEquals(List.of("adv-1", "adv-2"), search.advertisers("sh", Optional.empty(), 10), "the start of the last word, as typed");
+    assertEquals(List.of("adv-1", "adv-2"), search.advertisers("sho", Optional.empty(), 10), "the start of the last word, as typed");
     assertEquals(List.of("tent-2"), search.products("camping tun", Optional.empty(), Optional.empty(), 10));
   }
 }
