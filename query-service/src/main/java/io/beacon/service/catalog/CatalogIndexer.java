@@ -10,10 +10,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -35,6 +42,7 @@ public final class CatalogIndexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogIndexer.class);
   private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
   private static final Duration PROGRESS_LOG = Duration.ofSeconds(10);
+  private static final int MAX_INDEXING_THREADS = 4;
 
   private final CatalogIndex index;
   private final Consumer<byte[], byte[]> consumer;
@@ -47,11 +55,19 @@ public final class CatalogIndexer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closing;
   private volatile boolean started;
-  private volatile long recordsRead;
+  private final AtomicLong recordsRead = new AtomicLong();
   private volatile long recordsToBuild = -1;
   private volatile boolean built;
   private volatile double buildSeconds = Double.NaN;
-  private long skipped;
+  private final AtomicLong skipped = new AtomicLong();
+  /**
+   * Threads that analyse and index a poll's records: Lucene's analysis, not Kafka, bounds the build
+   * (BENCHMARKS.md, Similar products), and its writer takes documents from several threads at once.
+   * A partition's records go to one thread, in order, and a poll's are all indexed before the
+   * next: a key's records, all in one partition, are applied in the order written.
+   */
+  private final ExecutorService indexing;
+  private final int threads;
 
   /** @param kafka consumer settings: bootstrap servers and security; the rest is set here */
   public CatalogIndexer(CatalogIndex index, Map<String, Object> kafka, String productsTopic, String advertisersTopic, Duration refresh) {
@@ -66,6 +82,12 @@ public final class CatalogIndexer implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.threads = Math.max(1, Math.min(MAX_INDEXING_THREADS, Runtime.getRuntime().availableProcessors()));
+    this.indexing = Executors.newFixedThreadPool(threads, runnable -> {
+      Thread worker = new Thread(runnable, "catalog-indexing");
+      worker.setDaemon(true);
+      return worker;
+    });
     this.thread = new Thread(this::run, "catalog-indexer");
     thread.setDaemon(true);
   }
@@ -82,12 +104,12 @@ public final class CatalogIndexer implements AutoCloseable {
     }
     long total = recordsToBuild;
     return Optional.of(total < 0 ? "the catalog index is starting: waiting for the catalog topics"
-        : String.format("the catalog index is being built: %,d of %,d catalog records read", recordsRead, total));
+        : String.format("the catalog index is being built: %,d of %,d catalog records read", recordsRead.get(), total));
   }
 
   /** Catalog records read since start, the build's included. */
   public long recordsRead() {
-    return recordsRead;
+    return recordsRead.get();
   }
 
   /** How long the build at start took; NaN until it is done. */
@@ -111,10 +133,9 @@ public final class CatalogIndexer implements AutoCloseable {
       long lastLog = startedAt;
       boolean dirty = false;
       while (!closing) {
-        var records = consumer.poll(refresh);
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-          apply(record);
-          recordsRead++;
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(refresh);
+        if (!records.isEmpty()) {
+          index(records);
           dirty = true;
         }
         long now = System.nanoTime();
@@ -126,9 +147,10 @@ public final class CatalogIndexer implements AutoCloseable {
             lastRefresh = now;
             double seconds = (now - startedAt) / 1e9;
             buildSeconds = seconds;
-            LOG.info("catalog index built from {} records in {} s ({} records/s), {} MiB on disk{}", recordsRead,
-                String.format("%.1f", seconds), Math.round(recordsRead / Math.max(seconds, 1e-3)), index.diskBytes() >> 20,
-                skipped == 0 ? "" : "; " + skipped + " unreadable records skipped");
+            long read = recordsRead.get();
+            LOG.info("catalog index built from {} records in {} s ({} records/s, {} indexing threads), {} MiB on disk{}", read,
+                String.format("%.1f", seconds), Math.round(read / Math.max(seconds, 1e-3)), threads, index.diskBytes() >> 20,
+                skipped.get() == 0 ? "" : "; " + skipped.get() + " unreadable records skipped");
           } else if (now - lastLog >= PROGRESS_LOG.toNanos()) {
             lastLog = now;
             LOG.info("{}", notReady().orElse(""));
@@ -143,12 +165,48 @@ public final class CatalogIndexer implements AutoCloseable {
       if (!closing) {
         throw e;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("the catalog index stopped following the catalog topics; similar products and catalog search answer "
           + "from what it had read. Restart the instance to rebuild it", e);
     } finally {
       consumer.close();
+      indexing.shutdownNow();
       stopped.countDown();
+    }
+  }
+
+  /** Indexes a poll's records, each partition's in order on one thread; returns when all are. */
+  private void index(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    List<List<TopicPartition>> shares = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      shares.add(new ArrayList<>());
+    }
+    int next = 0;
+    for (TopicPartition partition : records.partitions()) {
+      shares.get(next++ % threads).add(partition);
+    }
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (List<TopicPartition> share : shares) {
+      if (!share.isEmpty()) {
+        tasks.add(() -> {
+          for (TopicPartition partition : share) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+              apply(record);
+              recordsRead.incrementAndGet();
+            }
+          }
+          return null;
+        });
+      }
+    }
+    for (Future<Void> done : indexing.invokeAll(tasks)) {
+      try {
+        done.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+      }
     }
   }
 
@@ -186,7 +244,7 @@ public final class CatalogIndexer implements AutoCloseable {
   }
 
   private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
-    skipped++;
+    skipped.incrementAndGet();
     LOG.warn("catalog index: skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
   }
 
@@ -221,6 +279,7 @@ public final class CatalogIndexer implements AutoCloseable {
     closing = true;
     if (!started) {
       consumer.close();
+      indexing.shutdownNow();
       return;
     }
     consumer.wakeup();
