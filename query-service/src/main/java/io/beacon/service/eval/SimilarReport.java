@@ -42,7 +42,7 @@ final class SimilarReport {
     md.append(String.format(Locale.ROOT, "- **Catalog**: %s; %,d products, %,d of them labelled with %,d labels; %,d without a"
         + " description.%n", facts.source(), facts.products(), facts.labelled(), facts.labels(), facts.withoutDescription()));
     md.append(String.format(Locale.ROOT, "- **Loaded** into a Beacon of the command's own (embedded broker) with `PUT"
-        + " /v1/advertisers/{adv}` and `PUT /v1/products/{id}`, one request at a time, and indexed, in %.1f s; the index takes"
+        + " /v1/advertisers/{adv}` and `PUT /v1/products/{id}`, 32 requests at a time, and indexed, in %.1f s; the index takes"
         + " %.1f MiB on disk.%n", facts.loadSeconds(), facts.indexBytes() / 1048576.0));
     md.append(String.format(Locale.ROOT, "- **Settings**: language %s; field weights in `features=all`: title %s, brand %s,"
         + " category %s, description %s; default method %s.%n%n", s.language().name().toLowerCase(Locale.ROOT),
@@ -58,8 +58,8 @@ final class SimilarReport {
         ## The methods
 
         Both query the same Lucene index with the product's most telling terms per field (MoreLikeThis: at most 12 terms
-        per field, chosen by tf·idf in the product and each boosted by it, leaving out terms in more than a tenth of
-        the catalog), each field's query weighted by its weight.
+        per field, chosen by tf·idf in the product and each boosted by it; in a catalog of over 10,000 products, none in
+        more than a tenth of it), each field's query weighted by its weight.
 
         - **bm25** scores candidates with BM25 (k1 1.2, b 0.75): a term's weight saturates with its frequency, and
           long texts are damped.
