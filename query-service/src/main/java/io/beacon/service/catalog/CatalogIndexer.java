@@ -59,6 +59,8 @@ public final class CatalogIndexer implements AutoCloseable {
   private volatile long recordsToBuild = -1;
   private volatile boolean built;
   private volatile double buildSeconds = Double.NaN;
+  /** Why the indexer stopped, if it failed: from then on the index answers nothing. */
+  private volatile String failure;
   private final AtomicLong skipped = new AtomicLong();
   /**
    * Threads that analyse and index a poll's records: Lucene's analysis, not Kafka, bounds the build
@@ -97,8 +99,11 @@ public final class CatalogIndexer implements AutoCloseable {
     thread.start();
   }
 
-  /** Why the index cannot answer yet, while it is being built; empty once built. */
+  /** Why the index cannot answer: being built, or stopped by a failure; empty once built and following. */
   public Optional<String> notReady() {
+    if (failure != null) {
+      return Optional.of(failure);
+    }
     if (built) {
       return Optional.empty();
     }
@@ -168,8 +173,9 @@ public final class CatalogIndexer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      LOG.error("the catalog index stopped following the catalog topics; similar products and catalog search answer "
-          + "from what it had read. Restart the instance to rebuild it", e);
+      // Answers from an index that no longer follows the catalog would go stale unnoticed.
+      failure = "the catalog index stopped following the catalog topics (" + e + "); restart the instance to rebuild it";
+      LOG.error("{}", failure, e);
     } finally {
       consumer.close();
       indexing.shutdownNow();

@@ -54,8 +54,8 @@ public final class SimilarProducts {
   /** A similar product and the shared terms that made it so. */
   public record Item(String productId, String advertiserId, String title, double score, List<String> terms) {}
 
-  /** The seed product and its similar products, best first; {@code reason} says why there are none, when so. */
-  public record Answer(IndexedProduct product, List<Item> items, String reason) {}
+  /** Similar products, best first; {@code reason} says why there are none, when so. */
+  public record Answer(List<Item> items, String reason) {}
 
   /**
    * Terms taken from the seed per field. Lucene's default is 25; each term more is one more list of
@@ -111,7 +111,7 @@ public final class SimilarProducts {
     IndexedProduct seed = found.get();
     Map<String, String> texts = texts(seed, features);
     if (texts.isEmpty()) {
-      return new QueryResult.Found<>(new Answer(seed, List.of(), "product " + productId + " has no "
+      return new QueryResult.Found<>(new Answer(List.of(), "product " + productId + " has no "
           + (features == Features.DESCRIPTION ? "description" : "text") + " to compare; add one with PUT /v1/products/" + productId));
     }
     BooleanQuery.Builder like = new BooleanQuery.Builder();
@@ -137,7 +137,7 @@ public final class SimilarProducts {
       }
     }
     if (queryTerms.isEmpty()) {
-      return new QueryResult.Found<>(new Answer(seed, List.of(), "no term of product " + productId + "'s "
+      return new QueryResult.Found<>(new Answer(List.of(), "no term of product " + productId + "'s "
           + String.join(", ", texts.keySet()) + " occurs in another product"));
     }
     BooleanQuery.Builder query = new BooleanQuery.Builder()
@@ -159,7 +159,8 @@ public final class SimilarProducts {
           sharedTerms(queryTerms, texts(product, features))));
     }
     items.sort(Comparator.comparingDouble((Item item) -> -item.score()).thenComparing(Item::productId));
-    return new QueryResult.Found<>(new Answer(seed, List.copyOf(items), items.isEmpty() ? "no other product shares a term with it" : null));
+    return new QueryResult.Found<>(new Answer(List.copyOf(items), items.isEmpty()
+        ? "no other product of the advertisers asked about shares a term with it" : null));
   }
 
   private double weight(String field) {

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -85,6 +84,32 @@ class CatalogIndexerIT {
         return null;
       });
       assertEquals(KEYS - KEYS / 10, index.documents());
+    }
+  }
+
+  @Test
+  void shouldSayItStoppedFollowingTheTopicsWhenIndexingFails() throws Exception {
+    KAFKA.createTopics(1, "it2.products", "it2.advertisers");
+    CatalogIndex index = new CatalogIndex(dir.resolve("index"), TextLanguage.ENGLISH.analyzer());
+    try (CatalogIndexer indexer = new CatalogIndexer(index, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+        "it2.products", "it2.advertisers", Duration.ofMillis(100))) {
+      indexer.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (indexer.notReady().isPresent()) {
+        assertTrue(System.nanoTime() < deadline, indexer.notReady().orElse(""));
+        Thread.sleep(50);
+      }
+      index.close(); // the next write fails
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+        producer.send(new ProducerRecord<>("it2.products", "p1", BeaconSerdes.product().serialize("it2.products", Product.newBuilder()
+            .setProductId("p1").setAdvertiserId("adv").setTitle("t").setUpdatedAt(Instant.EPOCH).build())));
+      }
+      while (indexer.notReady().isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "still ready after its index failed");
+        Thread.sleep(50);
+      }
+      assertTrue(indexer.notReady().get().contains("stopped following the catalog topics"), indexer.notReady().get());
     }
   }
 }
