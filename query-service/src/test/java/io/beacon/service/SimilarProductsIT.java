@@ -54,7 +54,8 @@ class SimilarProductsIT {
       assertEquals(204, beacon.sendJson("DELETE", "/v1/products/shoe-4", "").statusCode());
       BeaconUnderTest.await("a removed product gone", () -> !ids(beacon.get("/v1/products/shoe-1/similar")).contains("shoe-4"));
       assertEquals(404, beacon.get("/v1/products/shoe-4/similar").statusCode());
-      assertEquals(200, beacon.sendJson("PUT", "/v1/advertisers/rival", "{\"name\": \"Rival\", \"status\": \"INACTIVE\"}").statusCode());
+      assertEquals(200, beacon.sendJson("PUT", "/v1/advertisers/rival", "{\"name\": \"Rival Outfitters\", \"status\": \"INACTIVE\"}")
+          .statusCode());
       BeaconUnderTest.await("an inactive advertiser's product gone",
           () -> !ids(beacon.get("/v1/products/shoe-1/similar?scope=catalog")).contains("shoe-3"));
 

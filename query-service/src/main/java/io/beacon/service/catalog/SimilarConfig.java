@@ -36,7 +36,7 @@ public record SimilarConfig(TextLanguage language, SimilarityMethod method, Dura
 
   /** The defaults {@code application.yml} documents. */
   public static SimilarConfig defaults() {
-    return new SimilarConfig(TextLanguage.ENGLISH, SimilarityMethod.BM25, Duration.ofMillis(100), new FieldWeights(2.0, 0.5, 1.0, 1.0));
+    return new SimilarConfig(TextLanguage.ENGLISH, SimilarityMethod.BM25, Duration.ofMillis(100), new FieldWeights(0.5, 0.25, 0.25, 1.0));
   }
 
   /** The settings as given, or an error naming the one that is wrong. */

