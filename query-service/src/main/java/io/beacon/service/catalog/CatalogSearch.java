@@ -10,7 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -73,7 +77,7 @@ public final class CatalogSearch {
       }
       advertiserId.ifPresent(id -> filtered.add(new TermQuery(new Term(CatalogIndex.ADVERTISER_ID, id)), BooleanClause.Occur.FILTER));
       readable.ifPresent(ids -> filtered.add(advertiserIn(ids), BooleanClause.Occur.FILTER));
-      return ids(reader, filtered.build(), match instanceof MatchAllDocsQuery, CatalogIndex.PRODUCT_ID, limit);
+      return ids(reader, filtered.build(), match instanceof MatchAllDocsQuery, limit);
     });
   }
 
@@ -85,7 +89,7 @@ public final class CatalogSearch {
           .add(match, BooleanClause.Occur.MUST)
           .add(new TermQuery(new Term(CatalogIndex.KIND, CatalogIndex.ADVERTISER)), BooleanClause.Occur.FILTER);
       readable.ifPresent(ids -> filtered.add(advertiserIn(ids), BooleanClause.Occur.FILTER));
-      return ids(reader, filtered.build(), match instanceof MatchAllDocsQuery, CatalogIndex.ADVERTISER_ID, limit);
+      return ids(reader, filtered.build(), match instanceof MatchAllDocsQuery, limit);
     });
   }
 
@@ -160,7 +164,7 @@ public final class CatalogSearch {
   private record Hit(float score, String id) {}
 
   /** Ids of the best {@code limit} matches, equal scores by id; all by id when {@code everything}. */
-  private static List<String> ids(IndexReader reader, Query query, boolean everything, String idField, int limit) {
+  private static List<String> ids(IndexReader reader, Query query, boolean everything, int limit) {
     IndexSearcher searcher = new IndexSearcher(reader);
     try {
       // By score alone, which lets Lucene skip what cannot enter the top (see SimilarProducts).
@@ -168,8 +172,15 @@ public final class CatalogSearch {
           ? searcher.search(query, limit, new Sort(new SortField(CatalogIndex.SORT_ID, SortField.Type.STRING))).scoreDocs
           : searcher.search(query, limit).scoreDocs;
       List<Hit> hits = new ArrayList<>(found.length);
+      List<LeafReaderContext> leaves = reader.leaves();
       for (ScoreDoc hit : found) {
-        hits.add(new Hit(everything ? 0 : hit.score, searcher.storedFields().document(hit.doc, Set.of(idField)).get(idField)));
+        // From doc values: reading stored fields decompresses a block of documents for each one.
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+        SortedDocValues ids = DocValues.getSorted(leaf.reader(), CatalogIndex.SORT_ID);
+        if (!ids.advanceExact(hit.doc - leaf.docBase)) {
+          throw new IllegalStateException("catalog document " + hit.doc + " has no id");
+        }
+        hits.add(new Hit(everything ? 0 : hit.score, ids.lookupOrd(ids.ordValue()).utf8ToString()));
       }
       hits.sort(Comparator.comparingDouble((Hit hit) -> -hit.score()).thenComparing(Hit::id));
       return hits.stream().map(Hit::id).toList();
