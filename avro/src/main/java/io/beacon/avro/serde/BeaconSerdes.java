@@ -3,7 +3,11 @@ package io.beacon.avro.serde;
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.Product;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * The serdes for Beacon's topics. Older writer schemas are added here when a schema evolves.
@@ -14,11 +18,24 @@ import java.util.List;
  */
 public final class BeaconSerdes {
 
-  private static final SingleObjectSerde<AdEvent> AD_EVENT = new SingleObjectSerde<>(AdEvent.getClassSchema(), List.of());
+  private static final SingleObjectSerde<AdEvent> AD_EVENT = new SingleObjectSerde<>(AdEvent.getClassSchema(),
+      List.of(released("v1/AdEvent.avsc")));
   private static final SingleObjectSerde<Advertiser> ADVERTISER = new SingleObjectSerde<>(Advertiser.getClassSchema(), List.of());
   private static final SingleObjectSerde<Product> PRODUCT = new SingleObjectSerde<>(Product.getClassSchema(), List.of());
 
   private BeaconSerdes() {}
+
+  /** A released schema, kept under {@code released/} in this module's resources. */
+  static Schema released(String path) {
+    try (InputStream in = BeaconSerdes.class.getClassLoader().getResourceAsStream("released/" + path)) {
+      if (in == null) {
+        throw new IllegalStateException("released schema released/" + path + " is not on the classpath");
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public static SingleObjectSerde<AdEvent> adEvent() {
     return AD_EVENT;

@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
@@ -26,6 +28,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * needed; readers resolve the writer schema by fingerprint among the schemas they were built with
  * (the current one plus any older versions passed in).
  *
+ * <p>A reader resolves only the fingerprints it knows, so a consumer still on a released schema
+ * cannot read a record written with a newer one, however compatible. When the first older schema
+ * passed in is a prefix of the current one (fields appended at the end, each with default null), a
+ * record whose appended fields are all null is written with that older schema: during a rolling
+ * upgrade, producers on the new schema stay readable by consumers on the old one until records
+ * use what is new.
+ *
  * <p>Null values (tombstones) stay null both ways.
  */
 public final class SingleObjectSerde<T extends SpecificRecord>
@@ -39,6 +48,12 @@ public final class SingleObjectSerde<T extends SpecificRecord>
   private final String recordName;
   private final byte[] currentHeader;
   private final DatumReader<T> currentReader;
+  /** The released schema's encoder, header and reader (into the current class), when it is a prefix of the current. */
+  private final BinaryMessageEncoder<T> releasedEncoder;
+  private final byte[] releasedHeader;
+  private final DatumReader<T> releasedReader;
+  /** Positions of the fields appended since the released schema. */
+  private final int[] appended;
   private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
   public SingleObjectSerde(Schema schema, List<Schema> olderWriterSchemas) {
@@ -47,9 +62,45 @@ public final class SingleObjectSerde<T extends SpecificRecord>
     this.decoder = new BinaryMessageDecoder<>(model, schema);
     olderWriterSchemas.forEach(decoder::addSchema);
     this.recordName = schema.getFullName();
-    this.currentHeader = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
+    this.currentHeader = header(schema);
     this.currentReader = model.createDatumReader(schema);
+    Schema released = olderWriterSchemas.isEmpty() ? null : olderWriterSchemas.get(0);
+    if (released != null && isPrefix(released, schema)) {
+      this.releasedEncoder = new BinaryMessageEncoder<>(model, released);
+      this.releasedHeader = header(released);
+      this.releasedReader = model.createDatumReader(released, schema);
+      this.appended = IntStream.range(released.getFields().size(), schema.getFields().size()).toArray();
+    } else {
+      this.releasedEncoder = null;
+      this.releasedHeader = null;
+      this.releasedReader = null;
+      this.appended = new int[0];
+    }
+  }
+
+  /** Whether {@code current} is {@code released} with fields appended, each with default null. */
+  private static boolean isPrefix(Schema released, Schema current) {
+    List<Schema.Field> old = released.getFields();
+    List<Schema.Field> now = current.getFields();
+    if (now.size() <= old.size()) {
+      return false;
+    }
+    for (int i = 0; i < old.size(); i++) {
+      if (!old.get(i).name().equals(now.get(i).name())) {
+        return false;
+      }
+    }
+    for (int i = old.size(); i < now.size(); i++) {
+      if (now.get(i).defaultVal() != JsonProperties.NULL_VALUE) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] header(Schema schema) {
+    return ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0xC3).put((byte) 0x01).putLong(SchemaNormalization.parsingFingerprint64(schema)).array();
   }
 
   @Override
@@ -58,7 +109,7 @@ public final class SingleObjectSerde<T extends SpecificRecord>
       return null;
     }
     try {
-      ByteBuffer buffer = encoder.encode(record);
+      ByteBuffer buffer = (releasedEncoder != null && appendedAreNull(record) ? releasedEncoder : encoder).encode(record);
       byte[] bytes = new byte[buffer.remaining()];
       buffer.get(bytes);
       return bytes;
@@ -73,21 +124,38 @@ public final class SingleObjectSerde<T extends SpecificRecord>
       return null;
     }
     try {
+      if (releasedHeader != null && Arrays.equals(data, 0, Math.min(HEADER_BYTES, data.length), releasedHeader, 0, HEADER_BYTES)) {
+        return read(releasedReader, data);
+      }
       if (!Arrays.equals(data, 0, Math.min(HEADER_BYTES, data.length), currentHeader, 0, HEADER_BYTES)) {
         return decoder.decode(data); // an older writer schema, or bytes it will reject with the reason
       }
       // Written with the current schema, as nearly every record is: Avro's decoder finds the
       // reader by fingerprint in a map and reads through a stream, 5% of the stream thread
       // (async-profiler, BENCHMARKS.md); this reads the bytes after the header directly.
-      BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES, data.length - HEADER_BYTES, decoders.get());
-      decoders.set(in);
-      return currentReader.read(null, in);
+      return read(currentReader, data);
     } catch (IOException | RuntimeException e) {
       // MissingSchemaException (unknown fingerprint), BadHeaderException, AvroRuntimeException and
       // EOFException (truncated) all end here, with their message kept for the dead-letter header.
       throw new SerializationException(
           "cannot decode " + recordName + " from topic " + topic + ": " + describe(e), e);
     }
+  }
+
+  /** The record after the header, read directly (Avro's decoder looks the reader up in a map and reads through a stream). */
+  private T read(DatumReader<T> reader, byte[] data) throws IOException {
+    BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, HEADER_BYTES, data.length - HEADER_BYTES, decoders.get());
+    decoders.set(in);
+    return reader.read(null, in);
+  }
+
+  private boolean appendedAreNull(T record) {
+    for (int position : appended) {
+      if (record.get(position) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String describe(Exception e) {

@@ -98,4 +98,21 @@ class SingleObjectSerdeTest {
   void shouldEncodeTheSameRecordToTheSameBytes() {
     assertArrayEquals(serde.encode(event()), serde.encode(event()));
   }
+
+  @Test
+  void shouldWriteAnEventWithoutContextWithTheReleasedSchemaSoConsumersOnItReadIt() throws Exception {
+    Schema released = BeaconSerdes.released("v1/AdEvent.avsc");
+    org.apache.avro.message.BinaryMessageDecoder<GenericRecord> oldConsumer =
+        new org.apache.avro.message.BinaryMessageDecoder<>(GenericData.get(), released);
+    byte[] plain = serde.serialize("t", event());
+    assertEquals("e-1", oldConsumer.decode(plain).get("event_id").toString(), "a consumer still on the released schema reads it");
+    assertEquals(event(), serde.deserialize("t", plain));
+
+    AdEvent withContext = AdEvent.newBuilder(event()).setContext(java.util.Map.of("device", "mobile")).build();
+    byte[] rich = serde.serialize("t", withContext);
+    assertEquals(withContext, serde.deserialize("t", rich));
+    assertEquals("mobile", serde.deserialize("t", rich).getContext().get("device"));
+    assertThrows(org.apache.avro.message.MissingSchemaException.class, () -> oldConsumer.decode(rich),
+        "an event that uses the context needs consumers on the current schema: upgrade them first");
+  }
 }
