@@ -26,7 +26,7 @@ public final class BeaconSerdes {
   private BeaconSerdes() {}
 
   /** A released schema, kept under {@code released/} in this module's resources. */
-  static Schema released(String path) {
+  public static Schema released(String path) {
     try (InputStream in = BeaconSerdes.class.getClassLoader().getResourceAsStream("released/" + path)) {
       if (in == null) {
         throw new IllegalStateException("released schema released/" + path + " is not on the classpath");

@@ -68,7 +68,10 @@ public final class SingleObjectSerde<T extends SpecificRecord>
     if (released != null && isPrefix(released, schema)) {
       this.releasedEncoder = new BinaryMessageEncoder<>(model, released);
       this.releasedHeader = header(released);
-      this.releasedReader = model.createDatumReader(released, schema);
+      // Read as the released schema into the current class: the appended fields are the last, so
+      // every position read is the same in both, and those not read stay null. A resolving reader
+      // (released to current) was a third slower a record (BENCHMARKS.md, Micro-benchmarks).
+      this.releasedReader = model.createDatumReader(released);
       this.appended = IntStream.range(released.getFields().size(), schema.getFields().size()).toArray();
     } else {
       this.releasedEncoder = null;
