@@ -17,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +72,8 @@ class CollectorIT {
         [{"type": "view", "advertiser_id": "shop-1", "product_id": "p1"},
          {"type": "VIEW", "advertiser_id": "shop-1", "product_id": "p1", "event_time": "%s", "event_id": "e-2"},
          {"type": "view", "advertiser_id": "shop-1", "product_id": "p1", "event_time": %d, "user_id": "u1"},
-         {"type": "Impression", "advertiser_id": "shop-1", "product_id": "p1", "campaign_id": "c1", "placement": "top"},
+         {"type": "Impression", "advertiser_id": "shop-1", "product_id": "p1", "campaign_id": "c1", "placement": "top",
+          "context": {"Device": "mobile"}},
          {"type": "click", "advertiser_id": "shop-1", "product_id": "p1"}]
         """.formatted(t, Instant.parse(t).toEpochMilli()));
     assertEquals(202, batch.statusCode(), batch.body());
@@ -84,15 +86,21 @@ class CollectorIT {
     assertEquals(200, pixel.statusCode(), pixel.body());
     assertEquals("image/gif", pixel.headers().firstValue("content-type").orElse(""));
     assertTrue(pixel.headers().firstValue("cache-control").orElse("").contains("no-store"));
-    HttpResponse<byte[]> gif = beacon.getBytes("/px?adv=shop-1&prod=p2&type=impression");
+    HttpResponse<byte[]> gif = beacon.getBytes("/px?adv=shop-1&prod=p2&type=impression&ctx.device=tablet");
     assertArrayEquals(Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"), gif.body());
 
     List<ConsumerRecord<byte[], byte[]>> events = beacon.read(TOPICS.events(), 7);
+    List<Map<String, String>> contexts = new java.util.ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : events) {
       AdEvent event = BeaconSerdes.adEvent().deserialize(TOPICS.events(), record.value());
       assertEquals("shop-1", new String(record.key(), StandardCharsets.UTF_8), "events are keyed by advertiser");
       assertEquals("shop-1", event.getAdvertiserId());
+      if (event.getContext() != null) {
+        contexts.add(event.getContext());
+      }
     }
+    assertEquals(java.util.Set.of(Map.of("device", "mobile"), Map.of("device", "tablet")), java.util.Set.copyOf(contexts),
+        "the batch's context, its name lower-cased, and the pixel's ctx.device");
 
     BeaconUnderTest.await("events counted", () -> {
       JsonNode top = beacon.json("/v1/advertisers/shop-1/recommendations?window=1h");
@@ -150,6 +158,7 @@ class CollectorIT {
         new Case("GET", "/px?adv=shop-1", null, 400, "prod"),
         new Case("GET", "/px?adv=shop-1&prod=p1&type=sale", null, 400, "type"),
         new Case("GET", "/px?adv=shop-1&prod=p1&utm=x", null, 400, "utm"),
+        new Case("GET", "/px?adv=shop-1&prod=p1&ctx.9lives=x", null, 400, "ctx.9lives"),
         new Case("GET", "/px?adv=shop-1&prod=p1&ts=tomorrow", null, 400, "ts"),
         new Case("GET", "/v1/products?limit=0", null, 400, "limit"),
         new Case("GET", "/v1/advertisers?limit=101", null, 400, "limit"),

@@ -29,6 +29,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -62,6 +63,8 @@ class EventController {
       "eid", "event_id", "ts", "event_time", "cid", "campaign_id", "pl", "placement");
   private static final Map<String, String> PIXEL_PARAMETER_OF_FIELD = PIXEL_PARAMETERS.entrySet().stream()
       .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
+  /** A pixel's context features: {@code ctx.device=mobile} is {@code "context": {"device": "mobile"}}. */
+  static final String CONTEXT_PREFIX = "ctx.";
 
   /** {@code warnings}: events written that will not count, by index and why; absent when there are none. */
   @Serdeable(naming = SnakeCaseStrategy.class)
@@ -135,7 +138,8 @@ class EventController {
   }
 
   @Operation(summary = "Tracking pixel: one event from query parameters",
-      description = "adv, prod, type (view by default), uid, eid, ts (ISO-8601 or epoch ms), cid, pl; cb is ignored. "
+      description = "adv, prod, type (view by default), uid, eid, ts (ISO-8601 or epoch ms), cid, pl, and ctx.NAME for up to 16"
+          + " context features; cb is ignored. "
           + "Answers a 1×1 GIF that is never cached.")
   @OwnQueryParameters // refuses unknown ones itself, and ignores cb
   @Get("/px") // on the event loop: it only parses, and writes without waiting (KafkaWriter.writeAsyncFromEventLoop)
@@ -146,6 +150,7 @@ class EventController {
     List<FieldError> errors = new ArrayList<>();
     Map<String, Object> values = new HashMap<>();
     values.put("type", "view");
+    Map<String, Object> context = new LinkedHashMap<>();
     // The map itself: names() and getAll() copied it into new collections on every pixel.
     for (Map.Entry<String, List<String>> parameter : request.getParameters().asMap().entrySet()) {
       String name = parameter.getKey();
@@ -153,7 +158,9 @@ class EventController {
       String field = PIXEL_PARAMETERS.get(name);
       if (name.equals("cb")) {
         continue;
-      } else if (field == null) {
+      } else if (name.startsWith(CONTEXT_PREFIX) && given.size() == 1) {
+        context.put(name.substring(CONTEXT_PREFIX.length()), given.get(0));
+      } else if (field == null && !name.startsWith(CONTEXT_PREFIX)) {
         errors.add(new FieldError(name, "is not a known parameter; known parameters are " + new TreeSet<>(PIXEL_PARAMETERS.keySet()) + " and cb"));
       } else if (given.size() != 1) {
         errors.add(new FieldError(name, "is given " + given.size() + " times; give it once"));
@@ -161,12 +168,20 @@ class EventController {
         values.put(field, given.get(0));
       }
     }
-    AdEvent event = parser.parse(new FieldValues(values, PIXEL_PARAMETER_OF_FIELD::get, errors));
+    if (!context.isEmpty()) {
+      values.put("context", context);
+    }
+    AdEvent event = parser.parse(new FieldValues(values, EventController::pixelParameter, errors));
     if (!errors.isEmpty()) {
       throw rejected("pixel", 1, ProblemException.invalid(errors));
     }
     CallerKey.requireWriteFor(request, event.getAdvertiserId());
     return write("pixel", List.of(event), false, writer::writeAsyncFromEventLoop).thenApply(written -> gif());
+  }
+
+  /** The pixel parameter that gave an event field: {@code context.device} came from {@code ctx.device}. */
+  private static String pixelParameter(String field) {
+    return field.startsWith("context.") ? CONTEXT_PREFIX + field.substring("context.".length()) : PIXEL_PARAMETER_OF_FIELD.get(field);
   }
 
   private static HttpResponse<byte[]> gif() {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -26,7 +27,11 @@ final class EventParser {
 
   /** The event fields, named as in the Avro schema. */
   static final Set<String> FIELDS = Set.of(
-      "event_id", "type", "event_time", "advertiser_id", "product_id", "user_id", "campaign_id", "placement");
+      "event_id", "type", "event_time", "advertiser_id", "product_id", "user_id", "campaign_id", "placement", "context");
+  /** Features in an event's context at most, and the longest name and value. */
+  static final int MAX_CONTEXT = 16;
+  static final int MAX_CONTEXT_NAME = 32;
+  static final int MAX_CONTEXT_VALUE = 128;
 
   /**
    * Minted ids come from a generator per thread seeded by SecureRandom: they must be unique, not
@@ -80,6 +85,7 @@ final class EventParser {
     String userId = fields.id("user_id", false);
     String campaignId = fields.id("campaign_id", false);
     String placement = fields.id("placement", false);
+    Map<String, String> context = fields.strings("context", MAX_CONTEXT, MAX_CONTEXT_NAME, MAX_CONTEXT_VALUE);
     if (fields.errorCount() > errorsBefore) {
       return null;
     }
@@ -92,6 +98,7 @@ final class EventParser {
         .setUserId(userId)
         .setCampaignId(campaignId)
         .setPlacement(placement)
+        .setContext(context)
         .build();
   }
 

@@ -135,7 +135,46 @@ final class FieldValues {
     return number;
   }
 
+  /**
+   * An object of strings, its keys and values trimmed and its keys lower-cased, or null when
+   * missing, empty or wrong (each wrong entry an error under {@code field.key}).
+   */
+  Map<String, String> strings(String field, int maxEntries, int maxKey, int maxValue) {
+    Object value = values.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Map<?, ?> object)) {
+      error(field, "must be an object of up to " + maxEntries + " names and string values, was " + typeName(value));
+      return null;
+    }
+    if (object.size() > maxEntries) {
+      error(field, "holds " + object.size() + " entries; at most " + maxEntries);
+      return null;
+    }
+    Map<String, String> strings = new java.util.TreeMap<>();
+    int errorsBefore = errors.size();
+    for (Map.Entry<?, ?> entry : object.entrySet()) {
+      String key = entry.getKey().toString().trim().toLowerCase(Locale.ROOT);
+      String at = field + "." + entry.getKey();
+      if (!key.matches("[a-z][a-z0-9_]{0," + (maxKey - 1) + "}")) {
+        errors.add(new FieldError(path.apply(at), "a name must be a letter then letters, digits or _, at most " + maxKey
+            + " characters"));
+      } else if (!(entry.getValue() instanceof String text) || text.isBlank()) {
+        errors.add(new FieldError(path.apply(at), "must be a non-empty string, was " + typeName(entry.getValue())));
+      } else if (text.trim().length() > maxValue) {
+        errors.add(new FieldError(path.apply(at), "must be at most " + maxValue + " characters, was " + text.trim().length()));
+      } else if (strings.put(key, text.trim()) != null) {
+        errors.add(new FieldError(path.apply(at), "is given twice (names are case-insensitive)"));
+      }
+    }
+    return errors.size() > errorsBefore || strings.isEmpty() ? null : strings;
+  }
+
   static String typeName(Object value) {
+    if (value instanceof Map) {
+      return "an object";
+    }
     if (value instanceof String) {
       return "a string";
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,6 +84,13 @@ final class JsonBodies {
         return decimal.doubleValue();
       }
       return number.doubleValue();
+    }
+    if (node.isObject()) {
+      Map<String, Object> object = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> entry : node.entries()) {
+        object.put(entry.getKey(), value(entry.getValue()));
+      }
+      return object;
     }
     return new FieldValues.WrongType(kind(node));
   }

@@ -132,4 +132,33 @@ class EventParserTest {
     assertNotNull(event);
     assertEquals(List.of("u1", "c1", "top"), List.of(event.getUserId(), event.getCampaignId(), event.getPlacement()));
   }
+
+  @Test
+  void takesUpToSixteenContextFeaturesTrimmedWithNamesInAnyCase() {
+    AdEvent event = parse(Map.of("type", "impression", "advertiser_id", "a", "product_id", "p",
+        "context", Map.of("Device", " mobile ", "country", "ES")));
+    assertEquals(List.of(), errors);
+    assertEquals(Map.of("device", "mobile", "country", "ES"), event.getContext());
+    assertNull(parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "context", Map.of())).getContext(),
+        "an empty context is none: the event is written with the released schema");
+  }
+
+  @Test
+  void namesEachWrongContextFeature() {
+    Map<String, Object> tooMany = new HashMap<>();
+    IntStream.range(0, 17).forEach(k -> tooMany.put("f" + k, "v"));
+    assertNull(parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "context", tooMany)));
+    assertEquals("[0].context", errors.get(0).field());
+    errors.clear();
+    Map<String, Object> wrong = new HashMap<>();
+    wrong.put("9lives", "x");
+    wrong.put("device", 3L);
+    wrong.put("age_band", "y".repeat(129));
+    assertNull(parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "context", wrong)));
+    assertEquals(java.util.Set.of("[0].context.9lives", "[0].context.device", "[0].context.age_band"),
+        java.util.Set.copyOf(errors.stream().map(FieldError::field).toList()));
+    errors.clear();
+    assertNull(parse(Map.of("type", "view", "advertiser_id", "a", "product_id", "p", "context", "mobile")));
+    assertEquals("[0].context", errors.get(0).field());
+  }
 }
