@@ -3,12 +3,12 @@ package io.beacon.service.catalog;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.Product;
+import io.beacon.service.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,7 +81,7 @@ public final class CatalogIndex implements AutoCloseable {
     this.path = path;
     this.analyzer = analyzer;
     try {
-      deleteRecursively(path);
+      Directories.deleteRecursively(path);
       Files.createDirectories(path);
       directory = FSDirectory.open(path);
       IndexWriterConfig config = new IndexWriterConfig(analyzer).setRAMBufferSizeMB(RAM_BUFFER_MB)
@@ -251,14 +251,4 @@ public final class CatalogIndex implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(path)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

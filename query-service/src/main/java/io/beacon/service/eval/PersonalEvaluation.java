@@ -3,6 +3,7 @@ package io.beacon.service.eval;
 import io.beacon.loadgen.interactions.ExactItemToItem;
 import io.beacon.loadgen.interactions.Interaction;
 import io.beacon.loadgen.interactions.SyntheticInteractions;
+import io.beacon.service.Directories;
 import io.beacon.streams.PersonalConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ final class PersonalEvaluation {
           sourceShares(shipped), shipped.loadSeconds(), shipped.queryMs());
       PersonalReport.write(report, facts, measured, out);
     } finally {
-      ReplayedBeacon.deleteRecursively(dir);
+      Directories.deleteRecursively(dir);
     }
   }
 

@@ -27,12 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.stream.Stream;
 
 /**
  * One Beacon with its own embedded broker and state under a directory, in this process, fed an
@@ -267,14 +265,6 @@ final class ReplayedBeacon implements AutoCloseable {
     }
   }
 
-  /** Removes an evaluation's working directory. */
-  static void deleteRecursively(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
 
   @Override
   public void close() {

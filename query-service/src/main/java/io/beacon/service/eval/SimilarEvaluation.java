@@ -1,6 +1,7 @@
 package io.beacon.service.eval;
 
 import io.beacon.loadgen.catalog.CatalogProduct;
+import io.beacon.service.Directories;
 import io.beacon.service.catalog.SimilarConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ final class SimilarEvaluation {
           beacon.similarConfig());
       SimilarReport.write(report, facts, scored, out);
     } finally {
-      ReplayedBeacon.deleteRecursively(dir);
+      Directories.deleteRecursively(dir);
     }
   }
 
