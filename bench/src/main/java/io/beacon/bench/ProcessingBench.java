@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -113,7 +114,10 @@ final class ProcessingBench {
       BeaconTopics topics = new BeaconTopics(prefix);
       admin.createTopics(List.of(new NewTopic(topics.events(), partitions, (short) 1),
           new NewTopic(topics.advertisers(), 1, (short) 1), new NewTopic(topics.products(), 1, (short) 1),
-          new NewTopic(topics.rejected(), partitions, (short) 1), new NewTopic(topics.dlq(), partitions, (short) 1))).all().get();
+          new NewTopic(topics.rejected(), partitions, (short) 1), new NewTopic(topics.dlq(), partitions, (short) 1),
+          new NewTopic(topics.models(), 1, (short) 1).configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+              String.valueOf(BeaconTopology.maxModelVersionBytes(BeaconConfig.defaults(bootstrap).predict())))),
+          new NewTopic(topics.modelPins(), 1, (short) 1))).all().get();
     }
     TrafficPlan plan = TrafficPlan.ending(Instant.now(), 7, events, 50, 100, false);
     long[] written = {0};
@@ -180,7 +184,7 @@ final class ProcessingBench {
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
         shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), shipped.dedupFilterBytes(),
-        personal ? shipped.personal() : shipped.personal().disabled(), rocksDb.kafkaStreamsDefaults()
+        personal ? shipped.personal() : shipped.personal().disabled(), shipped.predict(), rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));

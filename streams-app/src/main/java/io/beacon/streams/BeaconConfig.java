@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param dedupFilterBytes heap for the Bloom filters of stored event ids, all tasks of the
  *     instance: 12 bits an id; past it the dedup check reads RocksDB for every event, as exact
  * @param personal the bounds and weights of personal recommendations
+ * @param predict click prediction: attribution, the models' settings, versions
  * @param kafka extra Kafka client settings passed through unchanged (security, timeouts)
  */
 public record BeaconConfig(
@@ -42,6 +43,7 @@ public record BeaconConfig(
     long rocksDbCacheBytes,
     long dedupFilterBytes,
     PersonalConfig personal,
+    PredictConfig predict,
     Map<String, String> kafka) {
 
   public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -74,6 +76,7 @@ public record BeaconConfig(
       throw new IllegalArgumentException("beacon.dedup-filter-bytes must be at least 1 MiB");
     }
     Objects.requireNonNull(personal, "personal");
+    Objects.requireNonNull(predict, "predict");
     kafka = Map.copyOf(kafka == null ? Map.of() : kafka);
   }
 
@@ -93,22 +96,28 @@ public record BeaconConfig(
         256L * 1024 * 1024,
         64L * 1024 * 1024,
         PersonalConfig.defaults(),
+        PredictConfig.defaults(),
         Map.of());
   }
 
   public BeaconConfig withApplicationId(String id) {
     return new BeaconConfig(id, bootstrapServers, topics, stateDir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, predict, kafka);
   }
 
   public BeaconConfig withStateDir(String dir) {
     return new BeaconConfig(applicationId, bootstrapServers, topics, dir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, predict, kafka);
   }
 
   public BeaconConfig withPersonal(PersonalConfig settings) {
     return new BeaconConfig(applicationId, bootstrapServers, topics, stateDir, processingGuarantee, grace,
-        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, settings, kafka);
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, settings, predict, kafka);
+  }
+
+  public BeaconConfig withPredict(PredictConfig settings) {
+    return new BeaconConfig(applicationId, bootstrapServers, topics, stateDir, processingGuarantee, grace,
+        dedupWindow, maxClockSkew, ctrPriorImpressions, ctrMinImpressions, rocksDbCacheBytes, dedupFilterBytes, personal, settings, kafka);
   }
 
   /**

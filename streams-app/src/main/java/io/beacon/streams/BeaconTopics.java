@@ -35,4 +35,14 @@ public record BeaconTopics(String prefix) {
   public String dlq() {
     return prefix + "events.dlq";
   }
+
+  /** Compacted versions of the click-prediction models, keyed by model and version, value {@code ModelVersion}. */
+  public String models() {
+    return prefix + "models";
+  }
+
+  /** Compacted: the pinned champion under the key {@code champion}, value {@code ChampionPin}; a tombstone unpins. */
+  public String modelPins() {
+    return prefix + "model-pins";
+  }
 }

@@ -1,6 +1,8 @@
 package io.beacon.streams;
 
+import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.Example;
 import io.beacon.avro.serde.BeaconSerdes;
 import io.beacon.streams.internals.AdEventTimestampExtractor;
 import io.beacon.streams.internals.BoundedMemoryRocksDbConfig;
@@ -11,6 +13,8 @@ import io.beacon.streams.internals.DeadLetterHandler;
 import io.beacon.streams.counting.EventCountingProcessor;
 import io.beacon.streams.counting.TaskMemoryBudget;
 import io.beacon.streams.internals.RequiredValueSerde;
+import io.beacon.streams.predict.ClickAttribution;
+import io.beacon.streams.predict.ModelTrainer;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,9 +23,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -30,16 +36,25 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * events ──► count-events ──► product-counts, advertiser-counts, counted-advertisers, event-totals
  *               │   (reads event-ids for dedup, the advertisers global table for status)
- *               └──► events.rejected (header beacon.reason)
+ *               ├──► events.rejected (header beacon.reason)
+ *               └──► attribute-clicks ──► pending-impressions, impression-times
+ *                        └──► predict-examples (one partition) ──► train-models ──► model-coordinates, model-progress
+ *                                                                       └──► models
  * unreadable events ──► events.dlq (Kafka Streams' dead-letter queue, error in headers)
  * advertisers ──► advertisers (global table)    products ──► catalog (global table)
+ * models ──► models (global table)    model-pins ──► model-pins (global table)
  * </pre>
+ *
+ * Examples go through one partition: one task learns them all, in one model.
  */
 public final class BeaconTopology {
 
   static final String EVENTS_SOURCE = "events-source";
   static final String COUNT_PROCESSOR = "count-events";
   static final String REJECTED_SINK = "rejected-sink";
+  public static final String ATTRIBUTE_PROCESSOR = "attribute-clicks";
+  static final String TRAIN_PROCESSOR = "train-models";
+  static final String EXAMPLES = "predict-examples";
   /** Decoded advertisers kept for the per-event status check, about 200 bytes each. */
   static final int MAX_DECODED_ADVERTISERS = 100_000;
   static final int STREAMS_PRODUCER_BATCH_BYTES = 256 * 1024;
@@ -73,15 +88,33 @@ public final class BeaconTopology {
     // One budget for the tasks of the Kafka Streams instance that runs this topology.
     TaskMemoryBudget budget = new TaskMemoryBudget(TaskMemoryBudget.DEFAULT_HELD_COUNTS, config.dedupFilterBytes());
 
-    builder
+    KStream<String, AdEvent> counted = builder
         .stream(topics.events(), Consumed.with(Serdes.String(), new RequiredValueSerde<>(BeaconSerdes.adEvent()))
             .withTimestampExtractor(new AdEventTimestampExtractor(config.maxClockSkew()))
             .withName(EVENTS_SOURCE))
         .process(() -> new EventCountingProcessor(config, REJECTED_SINK, listener, budget), Named.as(COUNT_PROCESSOR),
             StoreNames.EVENT_IDS, StoreNames.PRODUCT_COUNTS, StoreNames.ADVERTISER_COUNTS,
             StoreNames.COUNT_COMMIT_HOOK, StoreNames.COUNTED_ADVERTISERS, StoreNames.EVENT_TOTALS, StoreNames.USER_HISTORIES,
-            StoreNames.COOCCURRENCES)
-        .to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
+            StoreNames.COOCCURRENCES);
+    counted.to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
+    counted
+        .process(() -> new ClickAttribution(config.predict().attributionWindow(), listener), Named.as(ATTRIBUTE_PROCESSOR),
+            StoreNames.PENDING_IMPRESSIONS, StoreNames.IMPRESSION_TIMES)
+        .repartition(Repartitioned.<String, Example>as(EXAMPLES).withNumberOfPartitions(1)
+            .withKeySerde(Serdes.String()).withValueSerde(BeaconSerdes.example()))
+        .process(() -> new ModelTrainer(config.predict(), config.ctrPriorImpressions(), listener), Named.as(TRAIN_PROCESSOR),
+            StoreNames.MODEL_COORDINATES, StoreNames.MODEL_PROGRESS, StoreNames.TRAIN_COMMIT_HOOK)
+        .to(topics.models(), Produced.with(Serdes.String(), BeaconSerdes.modelVersion()).withName("models-sink"));
+    // Declared last: sub-topologies are numbered in the order they are declared, and a task's id
+    // (its state directory) carries the number, so the counting tasks keep theirs.
+    builder.globalTable(
+        topics.models(),
+        Consumed.with(Serdes.String(), BeaconSerdes.modelVersion()).withName("models-source"),
+        Materialized.as(Stores.persistentKeyValueStore(StoreNames.MODELS)));
+    builder.globalTable(
+        topics.modelPins(),
+        Consumed.with(Serdes.String(), BeaconSerdes.championPin()).withName("model-pins-source"),
+        Materialized.as(Stores.inMemoryKeyValueStore(StoreNames.MODEL_PINS)));
 
     return builder.build();
   }
@@ -106,6 +139,22 @@ public final class BeaconTopology {
         Stores.persistentKeyValueStore(StoreNames.USER_HISTORIES), Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.COOCCURRENCES), Serdes.String(), Serdes.ByteArray()));
+    // Written as each impression or click is processed, without a record cache, so that they are
+    // written before the ids of the events, which the counting processor writes at its flush.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.PENDING_IMPRESSIONS), Serdes.String(), BeaconSerdes.example()).withCachingDisabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.IMPRESSION_TIMES), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.MODEL_COORDINATES), Serdes.Integer(), Serdes.ByteArray()).withCachingDisabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(StoreNames.MODEL_PROGRESS), Serdes.String(), Serdes.ByteArray()).withCachingDisabled());
+    builder.addStateStore(CommitHook.builder(StoreNames.TRAIN_COMMIT_HOOK));
+  }
+
+  /** The largest a model version can be: the baseline's impressions and clicks of every coordinate, and room for its figures. */
+  public static int maxModelVersionBytes(PredictConfig predict) {
+    return (2 << predict.featureBits()) * (Integer.BYTES + Float.BYTES) + 1024 * 1024;
   }
 
   /** Kafka Streams settings for this configuration; {@link BeaconConfig#kafka()} is passed through last. */
@@ -130,6 +179,8 @@ public final class BeaconTopology {
     // lz4 stream (64 KiB buffers) on the stream thread; at the default 16 KiB a batch held ~200
     // records and that set-up was 4.5% of the thread (JFR, BENCHMARKS.md).
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), STREAMS_PRODUCER_BATCH_BYTES);
+    // A model version holds up to two floats and a coordinate per coordinate of the feature space.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxModelVersionBytes(config.predict()));
     props.putAll(config.kafka());
     return props;
   }

@@ -1,5 +1,6 @@
 package io.beacon.streams;
 
+import io.beacon.streams.predict.Attribution;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -49,6 +50,12 @@ public interface ProcessingListener {
    * check costs RocksDB reads.
    */
   default void dedupCheckWithoutFilter() {}
+
+  /** What click attribution did with a counted impression or click. */
+  default void attributed(String advertiserId, Attribution outcome) {}
+
+  /** The models learned {@code examples} examples, {@code clicked} of them clicked. */
+  default void trained(int examples, int clicked) {}
 
   static byte[] acceptedAt(long epochMs) {
     return Long.toString(epochMs).getBytes(StandardCharsets.UTF_8);

@@ -24,6 +24,20 @@ public final class StoreNames {
   public static final String USER_HISTORIES = "user-histories";
   /** Per (advertiser, product): how often it occurred, and with which products the same users touched. */
   public static final String COOCCURRENCES = "co-occurrences";
+  /** Per (advertiser, product, user): the latest impression, waiting for a click within the attribution window. */
+  public static final String PENDING_IMPRESSIONS = "pending-impressions";
+  /** The same impressions by (time, key), so that closed windows are found in time order. */
+  public static final String IMPRESSION_TIMES = "impression-times";
+  /** Per coordinate of the hashed feature space: FTRL's z and n, the baseline's impressions and clicks. */
+  public static final String MODEL_COORDINATES = "model-coordinates";
+  /** The candidate models' progressive metrics, their latest version and the examples it covered. */
+  public static final String MODEL_PROGRESS = "model-progress";
+  /** No state: lets the trainer write the coordinates it changed before each commit. */
+  public static final String TRAIN_COMMIT_HOOK = "train-commit-hook";
+  /** The models topic as a global table: every version of every model, on every instance. */
+  public static final String MODELS = "models";
+  /** The model-pins topic as a global table. */
+  public static final String MODEL_PINS = "model-pins";
   /** The advertisers topic as a global table. */
   public static final String ADVERTISERS = "advertisers";
   /** The products topic as a global table: the catalog the dashboard searches. */

@@ -12,7 +12,7 @@ class BeaconConfigTest {
     BeaconConfig d = BeaconConfig.defaults("localhost:9092");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BeaconConfig(d.applicationId(),
         d.bootstrapServers(), d.topics(), d.stateDir(), d.processingGuarantee(), d.grace(), d.dedupWindow(), d.maxClockSkew(),
-        d.ctrPriorImpressions(), d.ctrMinImpressions(), d.rocksDbCacheBytes(), 1024, d.personal(), d.kafka()));
+        d.ctrPriorImpressions(), d.ctrMinImpressions(), d.rocksDbCacheBytes(), 1024, d.personal(), d.predict(), d.kafka()));
     assertEquals("beacon.dedup-filter-bytes must be at least 1 MiB", e.getMessage());
   }
 }

@@ -4,8 +4,11 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.avro.EventType;
+import io.beacon.avro.Example;
+import io.beacon.avro.ModelVersion;
 import io.beacon.avro.Product;
 import io.beacon.avro.serde.BeaconSerdes;
+import io.beacon.streams.predict.Attribution;
 import io.beacon.streams.query.AdvertiserState;
 import io.beacon.streams.query.BeaconQueries;
 import io.beacon.streams.query.QueryResult;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,6 +41,8 @@ final class TopologyHarness implements AutoCloseable {
   final TestInputTopic<String, Product> products;
   final TestOutputTopic<String, AdEvent> rejected;
   final TestOutputTopic<byte[], byte[]> dlq;
+  final TestOutputTopic<String, Example> examples;
+  final TestOutputTopic<String, ModelVersion> models;
   final Instant now;
   final BeaconQueries queries;
   /** What the topology told its {@link ProcessingListener}: "counted adv ms" and "rejected adv REASON". */
@@ -48,8 +54,12 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   TopologyHarness(Path stateDir, Instant now, PersonalConfig personal) {
+    this(stateDir, now, c -> c.withPersonal(personal));
+  }
+
+  TopologyHarness(Path stateDir, Instant now, UnaryOperator<BeaconConfig> settings) {
     this.now = now;
-    this.config = BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString()).withPersonal(personal);
+    this.config = settings.apply(BeaconConfig.defaults("unused:9092").withStateDir(stateDir.toString()));
     Properties props = BeaconTopology.streamsProperties(config);
     // The driver runs one task; caching would only delay what the stores show.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
@@ -63,6 +73,11 @@ final class TopologyHarness implements AutoCloseable {
       public void rejected(String advertiserId, RejectReason reason) {
         heard.add("rejected " + advertiserId + " " + reason);
       }
+
+      @Override
+      public void attributed(String advertiserId, Attribution outcome) {
+        heard.add("attributed " + advertiserId + " " + outcome);
+      }
     };
     driver = new TopologyTestDriver(BeaconTopology.build(config, listener), props, now);
     BeaconTopics topics = config.topics();
@@ -72,6 +87,9 @@ final class TopologyHarness implements AutoCloseable {
     products = driver.createInputTopic(topics.products(), new StringSerializer(), BeaconSerdes.product());
     rejected = driver.createOutputTopic(topics.rejected(), Serdes.String().deserializer(), BeaconSerdes.adEvent());
     dlq = driver.createOutputTopic(topics.dlq(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    examples = driver.createOutputTopic(config.applicationId() + "-" + BeaconTopology.EXAMPLES + "-repartition",
+        Serdes.String().deserializer(), BeaconSerdes.example());
+    models = driver.createOutputTopic(topics.models(), Serdes.String().deserializer(), BeaconSerdes.modelVersion());
     queries = new BeaconQueries(new DriverStateSource(driver), config, Clock.fixed(now, ZoneOffset.UTC));
   }
 

@@ -2,6 +2,9 @@ package io.beacon.avro.serde;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.ChampionPin;
+import io.beacon.avro.Example;
+import io.beacon.avro.ModelVersion;
 import io.beacon.avro.Product;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,9 @@ public final class BeaconSerdes {
       List.of(released("v1/AdEvent.avsc")));
   private static final SingleObjectSerde<Advertiser> ADVERTISER = new SingleObjectSerde<>(Advertiser.getClassSchema(), List.of());
   private static final SingleObjectSerde<Product> PRODUCT = new SingleObjectSerde<>(Product.getClassSchema(), List.of());
+  private static final SingleObjectSerde<Example> EXAMPLE = new SingleObjectSerde<>(Example.getClassSchema(), List.of());
+  private static final SingleObjectSerde<ModelVersion> MODEL_VERSION = new SingleObjectSerde<>(ModelVersion.getClassSchema(), List.of());
+  private static final SingleObjectSerde<ChampionPin> CHAMPION_PIN = new SingleObjectSerde<>(ChampionPin.getClassSchema(), List.of());
 
   private BeaconSerdes() {}
 
@@ -47,5 +53,17 @@ public final class BeaconSerdes {
 
   public static SingleObjectSerde<Product> product() {
     return PRODUCT;
+  }
+
+  public static SingleObjectSerde<Example> example() {
+    return EXAMPLE;
+  }
+
+  public static SingleObjectSerde<ModelVersion> modelVersion() {
+    return MODEL_VERSION;
+  }
+
+  public static SingleObjectSerde<ChampionPin> championPin() {
+    return CHAMPION_PIN;
   }
 }

@@ -3,6 +3,7 @@ package io.beacon.service.config;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
 import io.beacon.streams.PersonalConfig;
+import io.beacon.streams.PredictConfig;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.exceptions.ConfigurationException;
@@ -37,10 +38,16 @@ public class BeaconConfigFactory {
           new PersonalConfig(settings.personal().enabled(), settings.personal().historySize(), settings.personal().historyTtl(), settings.personal().coVisitWindow(),
               settings.personal().maxNeighbours(), settings.personal().halfLife(), settings.personal().clickWeight(),
               settings.personal().occurrencesFreshFor()),
+          predict(settings.predict()),
           security.clientProperties());
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new ConfigurationException("invalid Beacon configuration: " + e.getMessage(), e);
     }
+  }
+
+  private static PredictConfig predict(BeaconSettings.Predict p) {
+    return new PredictConfig(p.enabled(), p.attributionWindow(), p.featureBits(), p.alpha(), p.beta(), p.l1(), p.l2(),
+        p.publishInterval(), p.selectionExamples(), p.threshold(), p.versionsKept());
   }
 
   @Singleton

@@ -22,6 +22,7 @@ public record BeaconSettings(
     Ctr ctr,
     RocksDb rocksdb,
     Personal personal,
+    Predict predict,
     Text text,
     Similar similar) {
 
@@ -34,6 +35,10 @@ public record BeaconSettings(
   @ConfigurationProperties("personal")
   public record Personal(boolean enabled, int historySize, @Nullable Duration historyTtl, @Nullable Duration coVisitWindow, int maxNeighbours,
       @Nullable Duration halfLife, double clickWeight, @Nullable Duration occurrencesFreshFor) {}
+
+  @ConfigurationProperties("predict")
+  public record Predict(boolean enabled, @Nullable Duration attributionWindow, int featureBits, double alpha, double beta, double l1,
+      double l2, @Nullable Duration publishInterval, int selectionExamples, double threshold, int versionsKept) {}
 
   @ConfigurationProperties("text")
   public record Text(@Nullable String language) {}

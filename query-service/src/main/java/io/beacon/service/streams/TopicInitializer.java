@@ -2,6 +2,7 @@ package io.beacon.service.streams;
 
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
+import io.beacon.streams.BeaconTopology;
 import io.beacon.streams.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ final class TopicInitializer {
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
-      for (NewTopic topic : topics(config.topics(), partitions, replicationFactor)) {
+      for (NewTopic topic : topics(config, partitions, replicationFactor)) {
         if (!existing.contains(topic.name())) {
           missing.add(topic);
         }
@@ -100,9 +101,15 @@ final class TopicInitializer {
     }
   }
 
-  private static List<NewTopic> topics(BeaconTopics topics, int partitions, short rf) {
+  private static List<NewTopic> topics(BeaconConfig config, int partitions, short rf) {
+    BeaconTopics topics = config.topics();
     Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    // One partition each: the versions come from one task, in order, and every instance reads them all.
+    Map<String, String> models = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(BeaconTopology.maxModelVersionBytes(config.predict())));
     return List.of(
+        new NewTopic(topics.models(), 1, rf).configs(models),
+        new NewTopic(topics.modelPins(), 1, rf).configs(compacted),
         new NewTopic(topics.events(), partitions, rf),
         new NewTopic(topics.advertisers(), partitions, rf).configs(compacted),
         new NewTopic(topics.products(), partitions, rf).configs(compacted),

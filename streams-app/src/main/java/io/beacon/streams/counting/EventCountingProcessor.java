@@ -4,12 +4,14 @@ import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.AdvertiserStatus;
 import io.beacon.streams.BeaconConfig;
+import io.beacon.streams.BeaconTopology;
 import io.beacon.streams.EventRules;
 import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
 import io.beacon.streams.Resolution;
 import io.beacon.streams.StoreNames;
 import io.beacon.streams.personal.PersonalLearner;
+import io.beacon.streams.predict.ClickAttribution;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * The per-event rules, in order: valid fields, a known and not INACTIVE advertiser, not later than
  * the grace period (a backfilled event: not older than every bucket kept), not a duplicate; then
  * one count per resolution that keeps a bucket of its time, for the product and for the
- * advertiser, and a view or click with a user id teaches the personal model. Every event not
- * counted is forwarded to the rejected topic with its reason.
+ * advertiser, a view or click with a user id teaches the personal model, and an impression or
+ * click goes on to click attribution. Every event not counted is forwarded to the rejected topic
+ * with its reason.
  *
  * <p>The machinery lives beside it: {@link DedupIndex} (which ids were counted), {@link
  * CountBuffer} (counts held between flushes), {@link PersonalLearner}, {@link BucketExpiry}, and the {@link CommitHook}
@@ -169,6 +172,9 @@ public final class EventCountingProcessor implements Processor<String, AdEvent, 
     counts.increment(ACCEPTED);
     if (config.personal().enabled() && PersonalLearner.teaches(event)) {
       personal.learn(event, eventTime);
+    }
+    if (config.predict().enabled() && ClickAttribution.takes(event)) {
+      context.forward(record, BeaconTopology.ATTRIBUTE_PROCESSOR);
     }
     notYetVisible.add(new CountedEvent(advertiserId, ProcessingListener.acceptedAt(record.headers())));
   }

@@ -7,7 +7,7 @@ package io.beacon.streams.predict;
  * value 1. Each coordinate keeps {@code z} and {@code n}; its weight is derived from them when
  * asked, and is exactly 0 while {@code |z| ≤ λ1}, so rare features cost nothing to score.
  *
- * <p>Not thread-safe: one writer learns; readers predict from a {@link #copy()}.
+ * <p>Not thread-safe: one writer learns; readers predict from published {@link #weights()}.
  */
 public final class FtrlProximal {
 
@@ -88,12 +88,27 @@ public final class FtrlProximal {
     return p;
   }
 
-  /** An independent copy, for readers while this one goes on learning. */
-  public FtrlProximal copy() {
-    return new FtrlProximal(settings, z.clone(), n.clone());
+  /** Coordinate {@code i}'s state, z then n, as {@link #restore} takes it. */
+  public double[] state(int i) {
+    return new double[] {z[i], n[i]};
   }
 
-  static double sigmoid(double margin) {
+  /** Sets coordinate {@code i}'s state as {@link #state} gave it. */
+  public void restore(int i, double zi, double ni) {
+    z[i] = zi;
+    n[i] = ni;
+  }
+
+  /** Every weight, 0 for the coordinates L1 keeps out. */
+  public float[] weights() {
+    float[] weights = new float[z.length];
+    for (int i = 0; i < z.length; i++) {
+      weights[i] = (float) weight(i);
+    }
+    return weights;
+  }
+
+  public static double sigmoid(double margin) {
     double clamped = Math.max(-MAX_MARGIN, Math.min(MAX_MARGIN, margin));
     return 1 / (1 + Math.exp(-clamped));
   }

@@ -56,7 +56,7 @@ public final class HashedFeatures {
   }
 
   /** A feature's coordinate, never 0 (the bias's). */
-  int coordinate(Feature feature) {
+  public int coordinate(Feature feature) {
     byte[] name = feature.name().getBytes(StandardCharsets.UTF_8);
     int coordinate = MurmurHash3.hash32x86(name, 0, name.length, SEED) & mask;
     return coordinate == 0 ? 1 : coordinate;

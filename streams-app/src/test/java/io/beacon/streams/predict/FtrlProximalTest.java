@@ -1,7 +1,6 @@
 package io.beacon.streams.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -78,17 +77,25 @@ class FtrlProximalTest {
   }
 
   @Test
-  void shouldLeaveACopyUnchangedByLaterLearning() {
+  void shouldPredictTheSameFromARestoredStateAndFromItsPublishedWeights() {
     FtrlProximal model = new FtrlProximal(SETTINGS, 8);
-    for (int t = 0; t < 100; t++) {
-      model.learn(new int[] {0, 1}, true);
+    SplittableRandom random = new SplittableRandom(3);
+    for (int t = 0; t < 500; t++) {
+      model.learn(new int[] {0, 1 + random.nextInt(7)}, random.nextDouble() < 0.3);
     }
-    FtrlProximal copy = model.copy();
-    double before = copy.predict(new int[] {0, 1});
-    for (int t = 0; t < 100; t++) {
-      model.learn(new int[] {0, 1}, false);
+    FtrlProximal restored = new FtrlProximal(SETTINGS, 8);
+    for (int i = 0; i < 8; i++) {
+      double[] state = model.state(i);
+      restored.restore(i, state[0], state[1]);
     }
-    assertEquals(before, copy.predict(new int[] {0, 1}));
-    assertTrue(model.predict(new int[] {0, 1}) < before);
+    float[] weights = model.weights();
+    for (int f = 1; f < 8; f++) {
+      int[] features = {0, f};
+      assertEquals(model.predict(features), restored.predict(features));
+      assertEquals(model.predict(features), FtrlProximal.sigmoid(weights[0] + weights[f]), 1e-6);
+    }
+    model.learn(new int[] {0, 1}, true);
+    restored.learn(new int[] {0, 1}, true);
+    assertEquals(model.predict(new int[] {0, 1}), restored.predict(new int[] {0, 1}), "learns on from the restored state alike");
   }
 }

@@ -1,0 +1,194 @@
+package io.beacon.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beacon.avro.AdEvent;
+import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.EventType;
+import io.beacon.avro.Example;
+import io.beacon.avro.ModelVersion;
+import io.beacon.streams.predict.ClickAttribution;
+import io.beacon.streams.predict.ModelVersions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Click attribution and the models' training through the whole topology. */
+class PredictTopologyTest {
+
+  private static final Duration WINDOW = PredictConfig.defaults().attributionWindow();
+
+  @TempDir Path stateDir;
+  /** When the impressions are: two hours before the wall clock, so that a click a window later is not in the future. */
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(2));
+  private TopologyHarness t;
+
+  @BeforeEach
+  void start() {
+    t = new TopologyHarness(stateDir, now.plus(Duration.ofHours(2)), c -> c);
+    t.advertiser("adv-1", AdvertiserStatus.ACTIVE);
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private AdEvent impression(String user, String product, Instant at) {
+    return t.send("adv-1", user, product, EventType.IMPRESSION, at);
+  }
+
+  private AdEvent click(String user, String product, Instant at) {
+    return t.send("adv-1", user, product, EventType.CLICK, at);
+  }
+
+  /** Moves stream time on by an event of an unrelated product, far enough that every window up to {@code time} closed. */
+  private void streamTimeTo(Instant time) {
+    t.send("adv-1", "someone-else", "elsewhere", EventType.VIEW, time);
+  }
+
+  private List<String> examples() {
+    return t.examples.readValuesToList().stream().map(e -> e.getImpressionId() + (e.getClicked() ? " clicked" : " not clicked")).toList();
+  }
+
+  @Test
+  void shouldLabelAnImpressionClickedWhenItsUserClicksWithinTheWindowAndNotClickedWhenTheWindowCloses() {
+    AdEvent shown = impression("u1", "p1", now);
+    AdEvent ignored = impression("u2", "p1", now);
+    click("u1", "p1", now.plus(WINDOW));
+    assertEquals(List.of(shown.getEventId() + " clicked"), examples(), "a click at the window's very end counts");
+
+    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
+    assertEquals(List.of(ignored.getEventId() + " not clicked"), examples());
+  }
+
+  @Test
+  void shouldKeepTheImpressionsFeaturesInItsExample() {
+    AdEvent shown = AdEvent.newBuilder(t.event("adv-1", "p1", EventType.IMPRESSION, now)).setUserId("u1").setPlacement("top")
+        .setCampaignId("spring").setContext(Map.of("device", "mobile")).build();
+    t.send(shown);
+    click("u1", "p1", now.plusSeconds(5));
+
+    Example example = t.examples.readValue();
+    assertEquals("top", example.getPlacement());
+    assertEquals("spring", example.getCampaignId());
+    assertEquals(Map.of("device", "mobile"), example.getContext());
+    assertEquals(now, example.getImpressionTime());
+    assertTrue(example.getClicked());
+  }
+
+  @Test
+  void shouldNotAttributeAClickAfterTheWindowOrBeforeAnyImpressionOrWithoutAUser() {
+    AdEvent shown = impression("u1", "p1", now);
+    click("u1", "p1", now.plus(WINDOW).plusSeconds(1));
+    click("u1", "p2", now);
+    t.send(t.event("adv-1", "p1", EventType.CLICK, now));
+    t.send(t.event("adv-1", "p1", EventType.IMPRESSION, now));
+
+    assertEquals(3, t.heard.stream().filter(h -> h.equals("attributed adv-1 CLICK_UNATTRIBUTED")).count(), t.heard.toString());
+    assertEquals(1, t.heard.stream().filter(h -> h.equals("attributed adv-1 IMPRESSION_WITHOUT_USER")).count(), t.heard.toString());
+    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
+    assertEquals(List.of(shown.getEventId() + " not clicked"), examples(), "the late click left the impression unclicked, nothing else");
+  }
+
+  @Test
+  void shouldAttributeAClickOnceWhenItIsSentTwiceOrClickedAgain() {
+    AdEvent shown = impression("u1", "p1", now);
+    AdEvent clicked = click("u1", "p1", now.plusSeconds(5));
+    t.send(clicked); // the same event again: a duplicate, not counted
+    click("u1", "p1", now.plusSeconds(6)); // another click on the same impression
+
+    assertEquals(List.of(shown.getEventId() + " clicked"), examples());
+    assertTrue(t.heard.contains("rejected adv-1 DUPLICATE"));
+    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
+    assertEquals(List.of(), examples(), "a clicked impression does not also become a negative");
+  }
+
+  @Test
+  void shouldAttributeAClickToTheLatestImpressionAndLabelTheOneItReplacedAtOnce() {
+    AdEvent first = impression("u1", "p1", now);
+    AdEvent second = impression("u1", "p1", now.plusSeconds(60));
+    assertEquals(List.of(first.getEventId() + " not clicked"), examples());
+    AdEvent older = impression("u1", "p1", now.plusSeconds(30)); // arrives late: the newer one keeps waiting
+    assertEquals(List.of(older.getEventId() + " not clicked"), examples());
+
+    click("u1", "p1", now.plusSeconds(90));
+    assertEquals(List.of(second.getEventId() + " clicked"), examples());
+  }
+
+  @Test
+  void shouldPublishBothModelsAsAVersionWithTheirProgressiveMetricsOnlyWhenTheyLearnedSomething() {
+    for (int u = 0; u < 20; u++) {
+      impression("u" + u, "p1", now);
+      if (u % 4 == 0) {
+        click("u" + u, "p1", now.plusSeconds(1));
+      }
+    }
+    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
+    t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+
+    Map<String, ModelVersion> published = t.models.readKeyValuesToMap();
+    assertEquals(List.of(ModelVersions.key(ModelVersions.FTRL, 1), ModelVersions.key(ModelVersions.SMOOTHED_CTR, 1)),
+        published.keySet().stream().sorted().toList());
+    for (ModelVersion version : published.values()) {
+      assertEquals(1, version.getVersion());
+      assertEquals(20, version.getMetrics().getExamples());
+      assertEquals(5, version.getMetrics().getClicks());
+      assertEquals(20, version.getMetrics().getPlacements().get("(none)").getExamples());
+      assertNotNull(version.getWeights());
+    }
+    t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+    assertTrue(t.models.isEmpty(), "nothing learned since version 1");
+  }
+
+  @Test
+  void shouldWriteAVersionAgainWithoutItsWeightsOnceVersionsKeptNewerOnesWerePublished() {
+    int kept = t.config.predict().versionsKept();
+    Instant time = now;
+    for (int v = 1; v <= kept + 1; v++) {
+      impression("u" + v, "p1", time);
+      click("u" + v, "p1", time.plusSeconds(1));
+      t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+      time = time.plusSeconds(2);
+    }
+    List<ModelVersion> published = t.models.readValuesToList();
+    List<ModelVersion> retired = published.stream().filter(v -> v.getWeights() == null).toList();
+    assertEquals(2, retired.size(), "one of each model");
+    assertTrue(retired.stream().allMatch(v -> v.getVersion() == 1 && v.getMetrics().getExamples() == 1));
+    assertNull(published.get(published.size() - 1).getWeights());
+  }
+
+  @Test
+  void shouldLearnOnFromTheStoredModelsAndMetricsWhenTheTaskStartsAgain() {
+    for (int u = 0; u < 10; u++) {
+      impression("u" + u, "p1", now);
+      click("u" + u, "p1", now.plusSeconds(1));
+    }
+    t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+    ModelVersion first = t.models.readKeyValuesToMap().get(ModelVersions.key(ModelVersions.FTRL, 1));
+    t.close();
+
+    t = new TopologyHarness(stateDir, now.plus(Duration.ofHours(2)), c -> c);
+    for (int u = 10; u < 15; u++) {
+      impression("u" + u, "p1", now.plusSeconds(10));
+      click("u" + u, "p1", now.plusSeconds(11));
+    }
+    t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+
+    ModelVersion second = t.models.readKeyValuesToMap().get(ModelVersions.key(ModelVersions.FTRL, 2));
+    assertNotNull(second, "numbered on from the stored version");
+    assertEquals(15, second.getMetrics().getExamples());
+    assertTrue(second.getMetrics().getLogLossSum() / 15 < first.getMetrics().getLogLossSum() / 10,
+        "the restarted model went on from what it had learned: every example was a click");
+  }
+}
