@@ -150,6 +150,11 @@ class AuthIT {
     }
     assertEquals(200, call("GET", "/v1/stats", admin, null).statusCode());
     assertEquals(200, call("GET", "/v1/advertisers/rival/stats", dashboard, null).statusCode(), "read:all reads everyone");
+    assertEquals(403, call("GET", "/v1/models", acme, null).statusCode(), "the models' figures span every advertiser");
+    assertEquals(200, call("GET", "/v1/models", dashboard, null).statusCode());
+    assertEquals(403, call("PUT", "/v1/models/ftrl/champion", dashboard, "{\"version\": 1}").statusCode());
+    String predictRival = "{\"advertiser_id\": \"rival\", \"placement\": \"top\", \"candidates\": [{\"product_id\": \"p1\"}]}";
+    assertEquals(403, call("POST", "/v1/predict", acme, predictRival).statusCode(), "another advertiser's predictions");
     assertEquals(200, call("GET", "/health/readiness", null, null).statusCode(), "health stays public");
   }
 

@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.ChampionPin;
 import io.beacon.avro.EventType;
 import io.beacon.avro.Example;
 import io.beacon.avro.ModelVersion;
 import io.beacon.streams.predict.ClickAttribution;
 import io.beacon.streams.predict.ModelVersions;
+import io.beacon.streams.query.ClickPredictions;
+import io.beacon.streams.query.QueryResult;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,26 +174,39 @@ class PredictTopologyTest {
   }
 
   @Test
-  void shouldLearnOnFromTheStoredModelsAndMetricsWhenTheTaskStartsAgain() {
-    for (int u = 0; u < 10; u++) {
-      impression("u" + u, "p1", now);
-      click("u" + u, "p1", now.plusSeconds(1));
+  void shouldPredictWithTheChampionAHigherRateForTheProductUsersClickAndServeAPinnedVersion() {
+    for (int u = 0; u < 200; u++) {
+      impression("u" + u, "often", now);
+      impression("u" + u, "rarely", now);
+      if (u % 2 == 0) {
+        click("u" + u, "often", now.plusSeconds(1));
+      }
     }
+    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
     t.driver.advanceWallClockTime(t.config.predict().publishInterval());
-    ModelVersion first = t.models.readKeyValuesToMap().get(ModelVersions.key(ModelVersions.FTRL, 1));
-    t.close();
+    ClickPredictions predictions = new ClickPredictions(t.stateSource(), t.config.ctrPriorImpressions(),
+        Clock.fixed(t.now, ZoneOffset.UTC));
 
-    t = new TopologyHarness(stateDir, now.plus(Duration.ofHours(2)), c -> c);
-    for (int u = 10; u < 15; u++) {
-      impression("u" + u, "p1", now.plusSeconds(10));
-      click("u" + u, "p1", now.plusSeconds(11));
-    }
-    t.driver.advanceWallClockTime(t.config.predict().publishInterval());
+    ClickPredictions.Answer answer = TopologyHarness.found(predictions.predict("adv-1", null, null, null,
+        List.of(new ClickPredictions.Candidate("rarely", null), new ClickPredictions.Candidate("often", null))));
+    assertEquals(1, answer.version());
+    assertEquals(List.of("rarely", "often"), answer.predictions().stream().map(ClickPredictions.Prediction::productId).toList());
+    assertTrue(answer.predictions().get(1).pctr() > 1.3 * answer.predictions().get(0).pctr(), answer.toString());
 
-    ModelVersion second = t.models.readKeyValuesToMap().get(ModelVersions.key(ModelVersions.FTRL, 2));
-    assertNotNull(second, "numbered on from the stored version");
-    assertEquals(15, second.getMetrics().getExamples());
-    assertTrue(second.getMetrics().getLogLossSum() / 15 < first.getMetrics().getLogLossSum() / 10,
-        "the restarted model went on from what it had learned: every example was a click");
+    t.pins.pipeInput(ModelVersions.CHAMPION, new ChampionPin(ModelVersions.SMOOTHED_CTR, 1L, now, "admin-key"));
+    ClickPredictions later = new ClickPredictions(t.stateSource(), t.config.ctrPriorImpressions(),
+        Clock.fixed(t.now.plusSeconds(1), ZoneOffset.UTC));
+    ClickPredictions.Answer pinned = TopologyHarness.found(later.predict("adv-1", null, null, null,
+        List.of(new ClickPredictions.Candidate("often", null))));
+    assertEquals(ModelVersions.SMOOTHED_CTR + " 1 pinned", pinned.model() + " " + pinned.version() + " " + pinned.reason());
+  }
+
+  @Test
+  void shouldSayThereIsNoModelYetRatherThanPredict() {
+    ClickPredictions predictions = new ClickPredictions(t.stateSource(), 100, Clock.systemUTC());
+    QueryResult<ClickPredictions.Answer> answer = predictions.predict("adv-1", null, null, null,
+        List.of(new ClickPredictions.Candidate("p1", null)));
+    assertTrue(answer instanceof QueryResult.NotReady<ClickPredictions.Answer> notReady
+        && notReady.reason().startsWith("no model version yet"), answer.toString());
   }
 }

@@ -3,6 +3,7 @@ package io.beacon.streams;
 import io.beacon.avro.AdEvent;
 import io.beacon.avro.Advertiser;
 import io.beacon.avro.AdvertiserStatus;
+import io.beacon.avro.ChampionPin;
 import io.beacon.avro.EventType;
 import io.beacon.avro.Example;
 import io.beacon.avro.ModelVersion;
@@ -43,6 +44,7 @@ final class TopologyHarness implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> dlq;
   final TestOutputTopic<String, Example> examples;
   final TestOutputTopic<String, ModelVersion> models;
+  final TestInputTopic<String, ChampionPin> pins;
   final Instant now;
   final BeaconQueries queries;
   /** What the topology told its {@link ProcessingListener}: "counted adv ms" and "rejected adv REASON". */
@@ -90,6 +92,7 @@ final class TopologyHarness implements AutoCloseable {
     examples = driver.createOutputTopic(config.applicationId() + "-" + BeaconTopology.EXAMPLES + "-repartition",
         Serdes.String().deserializer(), BeaconSerdes.example());
     models = driver.createOutputTopic(topics.models(), Serdes.String().deserializer(), BeaconSerdes.modelVersion());
+    pins = driver.createInputTopic(topics.modelPins(), new StringSerializer(), BeaconSerdes.championPin());
     queries = new BeaconQueries(new DriverStateSource(driver), config, Clock.fixed(now, ZoneOffset.UTC));
   }
 
@@ -176,6 +179,16 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
       return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.CATALOG));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, ModelVersion>> models() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.MODELS));
+    }
+
+    @Override
+    public QueryResult<ReadOnlyKeyValueStore<String, ChampionPin>> modelPins() {
+      return new QueryResult.Found<>(driver.getKeyValueStore(StoreNames.MODEL_PINS));
     }
 
     @Override

@@ -79,10 +79,15 @@ final class AuthFilter {
       // Which advertisers a key may write for is checked per event, once the body is read.
       return null;
     }
-    if (key == null || access.kind() == RequiredAccess.Kind.DIRECTORY || access.kind() == RequiredAccess.Kind.PRODUCT) {
-      return null; // auth off, a search that answers only what the key may read, or a product's controller checks
+    if (key == null || access.kind() == RequiredAccess.Kind.DIRECTORY || access.kind() == RequiredAccess.Kind.PRODUCT
+        || access.kind() == RequiredAccess.Kind.PREDICT) {
+      return null; // auth off, a search that answers only what the key may read, or the controller checks
     }
-    Scope needed = access.kind() == RequiredAccess.Kind.ADVERTISER ? new Scope.Advertiser(access.advertiser()) : new Scope.Admin();
+    Scope needed = switch (access.kind()) {
+      case ADVERTISER -> new Scope.Advertiser(access.advertiser());
+      case READ_ALL -> new Scope.ReadAll();
+      default -> new Scope.Admin();
+    };
     if (!key.allows(needed)) {
       return deny(request, access, HttpStatus.FORBIDDEN, "this API key ('" + key.name() + "') does not have scope " + needed);
     }

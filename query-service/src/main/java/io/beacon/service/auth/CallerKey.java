@@ -18,6 +18,11 @@ public final class CallerKey {
     request.setAttribute(ATTRIBUTE, key);
   }
 
+  /** The name of the key the request came with, if any. */
+  public static Optional<String> keyName(HttpRequest<?> request) {
+    return request.getAttribute(ATTRIBUTE, ApiKey.class).map(ApiKey::name);
+  }
+
   /** Whether the request may read {@code advertiserId}'s figures: always when it came without a key (auth off). */
   public static boolean mayRead(HttpRequest<?> request, String advertiserId) {
     return request.getAttribute(ATTRIBUTE, ApiKey.class).map(key -> key.allows(new Scope.Advertiser(advertiserId))).orElse(true);

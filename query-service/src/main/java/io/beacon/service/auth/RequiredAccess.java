@@ -28,6 +28,13 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
      * the product's advertiser, read:all or admin, which only the catalog knows.
      */
     PRODUCT,
+    /**
+     * A prediction for the advertiser its body names: any valid key here; the controller then needs
+     * that advertiser's scope, read:all or admin.
+     */
+    PREDICT,
+    /** Figures across every advertiser: read:all or admin. */
+    READ_ALL,
     /** Calls between instances: the peer secret. */
     PEER,
     ADMIN
@@ -62,6 +69,12 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
     if (read && s.length == 4 && s[0].equals("v1") && s[1].equals("products") && s[3].equals("similar")) {
       return new RequiredAccess(Kind.PRODUCT, "/v1/products/{id}/similar", null);
     }
+    if (method == HttpMethod.POST && s.length == 2 && s[0].equals("v1") && s[1].equals("predict")) {
+      return new RequiredAccess(Kind.PREDICT, "/v1/predict", null);
+    }
+    if (read && s.length >= 2 && s[0].equals("v1") && s[1].equals("models")) {
+      return new RequiredAccess(Kind.READ_ALL, s.length == 2 ? "/v1/models" : "/v1/models/{name}/versions", null);
+    }
     if (read && s.length == 2 && s[0].equals("recommendations")) {
       return new RequiredAccess(Kind.PRODUCT, "/recommendations/{id}", null);
     }
@@ -72,6 +85,7 @@ record RequiredAccess(Kind kind, String route, String advertiser) {
       case "v1/advertisers" -> "/v1/advertisers/{adv}";
       case "v1/products" -> "/v1/products/{id}";
       case "v1/stats" -> "/v1/stats";
+      case "v1/models" -> "/v1/models/{name}/champion";
       case "stats" -> "/stats";
       default -> "other";
     };

@@ -23,15 +23,15 @@ import java.util.UUID;
  * written to Kafka, applying the same {@link EventRules} the topology applies to other producers.
  */
 @Singleton
-final class EventParser {
+public final class EventParser {
 
   /** The event fields, named as in the Avro schema. */
   static final Set<String> FIELDS = Set.of(
       "event_id", "type", "event_time", "advertiser_id", "product_id", "user_id", "campaign_id", "placement", "context");
   /** Features in an event's context at most, and the longest name and value. */
-  static final int MAX_CONTEXT = 16;
-  static final int MAX_CONTEXT_NAME = 32;
-  static final int MAX_CONTEXT_VALUE = 128;
+  public static final int MAX_CONTEXT = 16;
+  public static final int MAX_CONTEXT_NAME = 32;
+  public static final int MAX_CONTEXT_VALUE = 128;
 
   /**
    * Minted ids come from a generator per thread seeded by SecureRandom: they must be unique, not

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * number), {@link Boolean}, or {@link WrongType} for arrays and objects; an absent field and a JSON
  * null are both missing.
  */
-final class FieldValues {
+public final class FieldValues {
 
   /** A JSON array or object where a plain value belongs. */
   record WrongType(String name) {}
@@ -34,11 +34,11 @@ final class FieldValues {
     this.errors = errors;
   }
 
-  Object raw(String field) {
+  public Object raw(String field) {
     return values.get(field);
   }
 
-  void error(String field, String reason) {
+  public void error(String field, String reason) {
     errors.add(new FieldError(path.apply(field), reason));
   }
 
@@ -48,7 +48,7 @@ final class FieldValues {
   }
 
   /** A string, or null (with an error if required) when missing or of another type. */
-  String string(String field, boolean required) {
+  public String string(String field, boolean required) {
     Object value = values.get(field);
     if (value == null) {
       if (required) {
@@ -64,7 +64,7 @@ final class FieldValues {
   }
 
   /** An id: a string of 1..128 characters without control characters. */
-  String id(String field, boolean required) {
+  public String id(String field, boolean required) {
     String value = string(field, required);
     if (value == null) {
       return null;
@@ -72,6 +72,17 @@ final class FieldValues {
     var problem = EventRules.idProblem(value);
     problem.ifPresent(reason -> error(field, reason));
     return problem.isPresent() ? null : value;
+  }
+
+  /** An id as {@link #id}, leading and trailing blanks removed first. */
+  public String trimmedId(String field, boolean required) {
+    String value = string(field, required);
+    if (value == null) {
+      return null;
+    }
+    var problem = EventRules.idProblem(value.strip());
+    problem.ifPresent(reason -> error(field, reason));
+    return problem.isPresent() ? null : value.strip();
   }
 
   /** Free text of at most {@code maxLength} characters; line breaks and tabs allowed, other control characters not. */
@@ -113,12 +124,12 @@ final class FieldValues {
   }
 
   /** Echoes client input in an error without letting a huge value flood it. */
-  static String abbreviate(String value) {
+  public static String abbreviate(String value) {
     return value.length() <= 64 ? value : value.substring(0, 64) + "…";
   }
 
   /** A finite number in {@code [min, max]}, or null. */
-  Double number(String field, double min, double max) {
+  public Double number(String field, double min, double max) {
     Object value = values.get(field);
     if (value == null) {
       return null;
@@ -139,7 +150,7 @@ final class FieldValues {
    * An object of strings, its keys and values trimmed and its keys lower-cased, or null when
    * missing, empty or wrong (each wrong entry an error under {@code field.key}).
    */
-  Map<String, String> strings(String field, int maxEntries, int maxKey, int maxValue) {
+  public Map<String, String> strings(String field, int maxEntries, int maxKey, int maxValue) {
     Object value = values.get(field);
     if (value == null) {
       return null;
@@ -171,7 +182,7 @@ final class FieldValues {
     return errors.size() > errorsBefore || strings.isEmpty() ? null : strings;
   }
 
-  static String typeName(Object value) {
+  public static String typeName(Object value) {
     if (value instanceof Map) {
       return "an object";
     }

@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
 
 /** Parses request bodies into JSON trees and JSON objects into {@link FieldValues}, rejecting unknown fields. */
 @Singleton
-final class JsonBodies {
+public final class JsonBodies {
 
   private final JsonMapper mapper;
 
@@ -29,7 +29,7 @@ final class JsonBodies {
   }
 
   /** The body as a JSON tree; 400 naming the parser's complaint when it is not JSON. */
-  JsonNode parse(byte[] body) {
+  public JsonNode parse(byte[] body) {
     if (body == null || body.length == 0) {
       throw ProblemException.invalid("body", "is empty; send a JSON document");
     }
@@ -48,7 +48,7 @@ final class JsonBodies {
    * The fields of a JSON object; an error when {@code node} is not an object or has a field not in
    * {@code allowed}. {@code prefix} is the object's path in the body ("" at the top, "[3]" in an array).
    */
-  static FieldValues object(JsonNode node, String prefix, Set<String> allowed, List<FieldError> errors) {
+  public static FieldValues object(JsonNode node, String prefix, Set<String> allowed, List<FieldError> errors) {
     UnaryOperator<String> path = field -> prefix.isEmpty() ? field : prefix + "." + field;
     Map<String, Object> values = new HashMap<>();
     if (!node.isObject()) {
@@ -95,7 +95,7 @@ final class JsonBodies {
     return new FieldValues.WrongType(kind(node));
   }
 
-  static String kind(JsonNode node) {
+  public static String kind(JsonNode node) {
     if (node.isArray()) {
       return "an array";
     }

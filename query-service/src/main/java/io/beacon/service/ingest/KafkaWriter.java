@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * replica (idempotent producer, {@code acks=all}); a client that got 2xx never loses an event.
  */
 @Singleton
-final class KafkaWriter {
+public final class KafkaWriter {
 
   /** How long a request waits for Kafka before answering 503. */
   static final int TIMEOUT_MS = 10_000;
@@ -84,7 +84,7 @@ final class KafkaWriter {
    * @throws ProblemException 503 when Kafka does not acknowledge them all in time; some may have
    *     been written, so clients resend with the same ids (duplicates of an id count once)
    */
-  void write(List<ProducerRecord<String, byte[]>> records) {
+  public void write(List<ProducerRecord<String, byte[]>> records) {
     try {
       // The producer answers within delivery.timeout.ms; the extra second only guards against a hang.
       writeAsync(records).get(TIMEOUT_MS + 1_000L, TimeUnit.MILLISECONDS);

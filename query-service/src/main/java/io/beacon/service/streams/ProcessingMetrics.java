@@ -2,6 +2,7 @@ package io.beacon.service.streams;
 
 import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.RejectReason;
+import io.beacon.streams.predict.Attribution;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  *       queryable, as a histogram;
  *   <li>{@code beacon_dedup_store_reads_total}: dedup checks that read the dedup store because a
  *       Bloom filter could not rule the id out, against the processed events a sign of filters at
- *       their bound.
+ *       their bound;
+ *   <li>{@code beacon_predict_attribution_total{outcome}}: impressions and clicks by what click
+ *       attribution did with them, among them impressions without a user (which teach nothing) and
+ *       clicks that found no impression;
+ *   <li>{@code beacon_predict_examples_total{label}}: examples the click-prediction models learned.
  * </ul>
  */
 @Singleton
@@ -37,6 +42,9 @@ final class ProcessingMetrics implements ProcessingListener {
   private final Timer freshness;
   private final Counter dedupStoreReads;
   private final Counter dedupChecksWithoutFilter;
+  private final Map<Attribution, Counter> attributed = new EnumMap<>(Attribution.class);
+  private final Counter clickedExamples;
+  private final Counter notClickedExamples;
 
   ProcessingMetrics(MeterRegistry registry) {
     counted = processed(registry, "counted", "none");
@@ -54,6 +62,21 @@ final class ProcessingMetrics implements ProcessingListener {
     dedupChecksWithoutFilter = Counter.builder("beacon.dedup.unfiltered.checks")
         .description("Dedup checks of a bucket without a complete Bloom filter, which read the dedup store: the filter"
             + " was dropped for room, or its stored ids did not match the bucket's recorded count when the task started")
+        .register(registry);
+    for (Attribution outcome : Attribution.values()) {
+      attributed.put(outcome, Counter.builder("beacon.predict.attribution")
+          .description("Counted impressions and clicks by what click attribution did with them")
+          .tag("outcome", outcome.label())
+          .register(registry));
+    }
+    clickedExamples = examples(registry, "click");
+    notClickedExamples = examples(registry, "no_click");
+  }
+
+  private static Counter examples(MeterRegistry registry, String label) {
+    return Counter.builder("beacon.predict.examples")
+        .description("Labelled impressions the click-prediction models learned, since the process started")
+        .tag("label", label)
         .register(registry);
   }
 
@@ -76,6 +99,17 @@ final class ProcessingMetrics implements ProcessingListener {
   @Override
   public void rejected(String advertiserId, RejectReason reason) {
     rejected.get(reason).increment();
+  }
+
+  @Override
+  public void attributed(String advertiserId, Attribution outcome) {
+    attributed.get(outcome).increment();
+  }
+
+  @Override
+  public void trained(int examples, int clicked) {
+    clickedExamples.increment(clicked);
+    notClickedExamples.increment(examples - clicked);
   }
 
   @Override

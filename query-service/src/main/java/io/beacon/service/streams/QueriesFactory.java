@@ -3,6 +3,7 @@ package io.beacon.service.streams;
 import io.beacon.service.config.InstanceAddress;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.query.BeaconQueries;
+import io.beacon.streams.query.ClickPredictions;
 import io.beacon.streams.query.ContentNeighbours;
 import io.beacon.streams.query.Directory;
 import io.beacon.streams.query.KafkaStreamsStateSource;
@@ -23,6 +24,12 @@ public class QueriesFactory {
   @Singleton
   Directory directory(KafkaStreamsStateSource source) {
     return new Directory(source);
+  }
+
+  /** Predicts from this instance's copy of the models global table. */
+  @Singleton
+  ClickPredictions clickPredictions(KafkaStreamsStateSource source, BeaconConfig config) {
+    return new ClickPredictions(source, config.ctrPriorImpressions(), Clock.systemUTC());
   }
 
   /** Answers from the active copies on this instance only. */

@@ -92,6 +92,12 @@ class ApiKeysTest {
     assertEquals(new RequiredAccess(RequiredAccess.Kind.PRODUCT, "/v1/products/{id}/similar", null),
         RequiredAccess.of(HttpMethod.GET, "/v1/products/p1/similar"));
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.DELETE, "/v1/products/p1").kind());
+    assertEquals(RequiredAccess.Kind.PREDICT, RequiredAccess.of(HttpMethod.POST, "/v1/predict").kind(),
+        "the advertiser is in the body: the controller checks");
+    assertEquals(RequiredAccess.Kind.READ_ALL, RequiredAccess.of(HttpMethod.GET, "/v1/models").kind());
+    assertEquals(RequiredAccess.Kind.READ_ALL, RequiredAccess.of(HttpMethod.GET, "/v1/models/ftrl/versions").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/models/ftrl/champion").kind());
+    assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.DELETE, "/v1/models/ftrl/champion").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/advertisers/acme").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.PUT, "/v1/products/p1").kind());
     assertEquals(RequiredAccess.Kind.ADMIN, RequiredAccess.of(HttpMethod.GET, "/v1/stats").kind());

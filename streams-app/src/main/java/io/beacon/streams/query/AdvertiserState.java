@@ -1,6 +1,8 @@
 package io.beacon.streams.query;
 
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.ChampionPin;
+import io.beacon.avro.ModelVersion;
 import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import io.beacon.streams.Resolution;
@@ -62,6 +64,12 @@ public record AdvertiserState(
 
     /** The products global table (the catalog). */
     QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog();
+
+    /** The models global table: every version of every click-prediction model. */
+    QueryResult<ReadOnlyKeyValueStore<String, ModelVersion>> models();
+
+    /** The model-pins global table: the pinned champion, if any. */
+    QueryResult<ReadOnlyKeyValueStore<String, ChampionPin>> modelPins();
 
     /** Totals by key over every partition this instance holds. */
     QueryResult<ReadOnlyKeyValueStore<String, Long>> localTotals();

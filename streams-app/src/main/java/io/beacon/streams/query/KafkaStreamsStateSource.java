@@ -1,6 +1,8 @@
 package io.beacon.streams.query;
 
 import io.beacon.avro.Advertiser;
+import io.beacon.avro.ChampionPin;
+import io.beacon.avro.ModelVersion;
 import io.beacon.avro.Product;
 import io.beacon.streams.Counts;
 import io.beacon.streams.StoreNames;
@@ -170,6 +172,16 @@ public final class KafkaStreamsStateSource implements AdvertiserState.Source {
   @Override
   public QueryResult<ReadOnlyKeyValueStore<String, Product>> catalog() {
     return globalTable(StoreNames.CATALOG, "the catalog");
+  }
+
+  @Override
+  public QueryResult<ReadOnlyKeyValueStore<String, ModelVersion>> models() {
+    return globalTable(StoreNames.MODELS, "the model versions");
+  }
+
+  @Override
+  public QueryResult<ReadOnlyKeyValueStore<String, ChampionPin>> modelPins() {
+    return globalTable(StoreNames.MODEL_PINS, "the champion pin");
   }
 
   /** A global table's store: every instance holds it whole. */
