@@ -114,7 +114,7 @@ public final class BeaconTopology {
     builder.globalTable(
         topics.modelPins(),
         Consumed.with(Serdes.String(), BeaconSerdes.championPin()).withName("model-pins-source"),
-        Materialized.as(Stores.inMemoryKeyValueStore(StoreNames.MODEL_PINS)));
+        Materialized.as(Stores.persistentKeyValueStore(StoreNames.MODEL_PINS)));
 
     return builder.build();
   }

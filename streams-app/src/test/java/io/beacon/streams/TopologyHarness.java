@@ -49,6 +49,8 @@ final class TopologyHarness implements AutoCloseable {
   final BeaconQueries queries;
   /** What the topology told its {@link ProcessingListener}: "counted adv ms" and "rejected adv REASON". */
   final List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** What click attribution did with each impression and click: "adv OUTCOME". */
+  final List<String> attributed = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int nextId;
 
   TopologyHarness(Path stateDir, Instant now) {
@@ -78,7 +80,7 @@ final class TopologyHarness implements AutoCloseable {
 
       @Override
       public void attributed(String advertiserId, Attribution outcome) {
-        heard.add("attributed " + advertiserId + " " + outcome);
+        attributed.add(advertiserId + " " + outcome);
       }
     };
     driver = new TopologyTestDriver(BeaconTopology.build(config, listener), props, now);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "beacon eval", mixinStandardHelpOptions = true,
     description = "Measures Beacon's recommendations on a data set against baselines computed on the same split.",
-    subcommands = {EvalCommand.Personal.class, EvalCommand.Similar.class, EvalCommand.Generate.class,
+    subcommands = {EvalCommand.Personal.class, EvalCommand.Similar.class, EvalCommand.Predict.class, EvalCommand.Generate.class,
         EvalCommand.GenerateCatalog.class})
 public final class EvalCommand implements Callable<Integer> {
 
@@ -41,7 +41,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name what to evaluate: personal or similar (or generate a data set: generate, generate-catalog)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name what to evaluate: personal, similar or predict (or generate a data set: generate, generate-catalog)");
   }
 
   /** Runs the command; the exit status: 0 when done, 1 when it failed, 2 on a usage error. */
@@ -159,6 +159,45 @@ public final class EvalCommand implements Callable<Integer> {
       }
       String command = "./beacon eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
       new SimilarEvaluation(products, source, parent.out).run(report, command.strip());
+      return 0;
+    }
+  }
+
+  @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Draws impressions from a known click model (placement, hour, device and country effects, with"
+          + " interactions), replays them and their clicks through an embedded broker into a Beacon of its own (POST"
+          + " /v1/backfill), reads both candidate models' progressive figures from their versions, has each predict a"
+          + " holdout over POST /v1/predict, and compares all with the Bayes-optimal log loss of the true probabilities."
+          + " Writes a report (Markdown) and two charts (PNG beside it).",
+          "The models' settings are Beacon's (application.yml, BEACON_PREDICT_* variables)."})
+  static final class Predict implements Callable<Integer> {
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the click model and the traffic (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--impressions", defaultValue = "1000000", description = "training impressions (default ${DEFAULT-VALUE})")
+    int impressions;
+
+    @Option(names = "--holdout", defaultValue = "20000", description = "holdout impressions, predicted over HTTP (default ${DEFAULT-VALUE})")
+    int holdout;
+
+    @Option(names = "--report", defaultValue = "docs/eval-predict.md", description = "the report to write (default ${DEFAULT-VALUE})")
+    Path report;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.ParentCommand
+    EvalCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+      if (impressions < 1000 || holdout < 100) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--impressions must be at least 1000 and --holdout at least 100");
+      }
+      String command = "./beacon eval " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      new PredictEvaluation(new PredictEvaluation.Settings(seed, impressions, holdout), parent.out, parent.err)
+          .run(report, command.strip());
       return 0;
     }
   }

@@ -11,6 +11,7 @@ import io.beacon.service.catalog.SimilarConfig;
 import io.beacon.service.backfill.BackfillCommand;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.PersonalConfig;
+import io.beacon.streams.PredictConfig;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.BufferedWriter;
@@ -86,6 +87,11 @@ final class ReplayedBeacon implements AutoCloseable {
     return url;
   }
 
+  /** The click-prediction settings this Beacon runs with. */
+  PredictConfig predictConfig() {
+    return context.getBean(BeaconConfig.class).predict();
+  }
+
   /** The personal model's settings this Beacon runs with. */
   PersonalConfig personal() {
     return context.getBean(BeaconConfig.class).personal();
@@ -96,11 +102,7 @@ final class ReplayedBeacon implements AutoCloseable {
    * shiftMs}, and waits until Beacon has counted every one.
    */
   void load(List<Interaction> training, long shiftMs, Path dir, PrintStream out, PrintStream err) throws Exception {
-    HttpResponse<String> registered = send("PUT", "/v1/advertisers/" + ADVERTISER, "{\"name\": \"Evaluation\", \"status\": \"ACTIVE\"}");
-    if (registered.statusCode() != 200) {
-      throw new IllegalStateException("registering the advertiser answered " + registered.statusCode() + ": " + registered.body());
-    }
-    await("the advertiser known", Duration.ofMinutes(1), () -> status("/v1/advertisers/" + ADVERTISER) == 200);
+    registerAdvertiser(ADVERTISER);
     Path events = dir.resolve("events.jsonl");
     try (BufferedWriter lines = Files.newBufferedWriter(events, StandardCharsets.UTF_8)) {
       for (Interaction row : training) {
@@ -115,18 +117,63 @@ final class ReplayedBeacon implements AutoCloseable {
         lines.newLine();
       }
     }
+    // The model is written before the counts (io.beacon.streams.counting, invariant 9): once every
+    // event is counted, the model has learned from every one.
+    double seconds = backfill(events, training.size(), out, err);
+    out.printf("eval: Beacon counted and learned from all %,d events in %.1f s%n", training.size(), seconds);
+  }
+
+  /** Registers an ACTIVE advertiser and waits until Beacon knows it. */
+  void registerAdvertiser(String advertiserId) throws Exception {
+    HttpResponse<String> registered = send("PUT", "/v1/advertisers/" + path(advertiserId),
+        JSON.createObjectNode().put("name", advertiserId).put("status", "ACTIVE").toString());
+    if (registered.statusCode() != 200) {
+      throw new IllegalStateException("registering advertiser " + advertiserId + " answered " + registered.statusCode() + ": "
+          + registered.body());
+    }
+    await("advertiser " + advertiserId + " known", Duration.ofMinutes(1), () -> status("/v1/advertisers/" + path(advertiserId)) == 200);
+  }
+
+  /**
+   * Sends the events of a JSON Lines file with {@code beacon backfill}, in order, and waits until
+   * Beacon has counted {@code expected} of them; returns the seconds it took.
+   */
+  double backfill(Path events, long expected, PrintStream out, PrintStream err) throws Exception {
     long started = System.nanoTime();
     int status = BackfillCommand.run(new String[] {events.toString(), "--url", url}, out, err);
     if (status != 0) {
       throw new IllegalStateException("beacon backfill exited with " + status + " (above: what it refused)");
     }
-    // The model is written before the counts (io.beacon.streams.counting, invariant 9): once every
-    // event is counted, the model has learned from every one.
-    await("every event counted", Duration.ofMinutes(10), () -> accepted() >= training.size());
-    if (accepted() != training.size()) {
-      throw new IllegalStateException("Beacon counted " + accepted() + " events of " + training.size());
+    await("every event counted", Duration.ofMinutes(30), () -> accepted() >= expected);
+    if (accepted() != expected) {
+      throw new IllegalStateException("Beacon counted " + accepted() + " events of " + expected);
     }
-    out.printf("eval: Beacon counted and learned from all %,d events in %.1f s%n", training.size(), (System.nanoTime() - started) / 1e9);
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** What {@code GET path} answers, which must be 200. */
+  JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> answer = send("GET", path, null);
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException("GET " + path + " answered " + answer.statusCode() + ": " + answer.body());
+    }
+    return JSON.readTree(answer.body());
+  }
+
+  /** Sends {@code body} and gives the answer, which must be 200, without waiting for earlier calls. */
+  CompletableFuture<JsonNode> sendAsync(String method, String path, String body) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(answer -> {
+      if (answer.statusCode() != 200) {
+        throw new IllegalStateException(method + " " + path + " answered " + answer.statusCode() + ": " + answer.body());
+      }
+      try {
+        return JSON.readTree(answer.body());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   /** The user's recommendations, as {@code GET /v1/advertisers/eval/users/{user}/recommendations?n=N&exclude_seen=true} answers. */
@@ -251,11 +298,12 @@ final class ReplayedBeacon implements AutoCloseable {
   }
 
   /** A condition to wait for. */
-  private interface Condition {
+  interface Condition {
     boolean holds() throws Exception;
   }
 
-  private void await(String what, Duration timeout, Condition done) throws Exception {
+  /** Waits until {@code done} holds, checking every 100 ms. */
+  void await(String what, Duration timeout, Condition done) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.holds()) {
       if (System.nanoTime() > deadline) {
