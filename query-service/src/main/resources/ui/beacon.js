@@ -106,6 +106,28 @@ async function refreshOverview() {
     : s.streams_state === 'RUNNING' ? '' : 'Kafka Streams is ' + s.streams_state, s.missing_instances.length > 0);
 }
 
+// ---- click prediction ----
+
+const decimals = (x, n) => (x === null || x === undefined ? '–' : Number(x).toFixed(n));
+
+async function refreshModels() {
+  const result = await api('/v1/models');
+  if (result.status !== 200) {
+    setState('models-state', result.status === 403 ? 'The models need a read:all or admin API key.' : explain(result, 'the models'),
+      true);
+    return;
+  }
+  const m = result.body;
+  const champion = m.champion;
+  fillTable($('model-table'), m.models.filter((model) => model.latest).map((model) => model.latest), [
+    (v) => v.name, (v) => fmt.format(v.version), (v) => fmt.format(v.examples), (v) => fmt.format(v.clicks),
+    (v) => decimals(v.log_loss, 4), (v) => decimals(v.recent_log_loss, 4), (v) => decimals(v.auc, 3),
+    (v) => decimals(v.calibration, 3),
+    (v) => (champion && champion.name === v.name ? 'champion (' + champion.chosen_because + ')' : ''),
+  ], 'no version yet');
+  setState('models-state', champion ? '' : m.no_champion_because || '', false);
+}
+
 // ---- advertiser ----
 
 let searchTimer = null;
@@ -321,6 +343,7 @@ async function refreshProduct() {
 function refreshAll() {
   refreshHealth();
   refreshOverview();
+  refreshModels();
   refreshAdvertiser();
   refreshProduct();
   refreshUser();

@@ -108,6 +108,7 @@ class DashboardIT {
     awaitText("accepted-total", "65");
     assertEquals("1", text("instances"));
     assertEquals("0", cellOf("rejected", "DUPLICATE"));
+    awaitText("models-state", "no model version yet"); // its impressions have no user: nothing to learn from
 
     typeInto("advertiser-search", "alp");
     BeaconUnderTest.await("advertiser suggested", () -> script(
@@ -168,6 +169,7 @@ class DashboardIT {
     openPage();
     useKey(alpineKey);
     awaitText("overview-state", "The overview needs an admin API key");
+    awaitText("models-state", "The models need a read:all or admin API key");
     BeaconUnderTest.await("only its advertiser suggested", () -> script(
         "return [...document.querySelectorAll('#advertiser-options option')].map(o => o.value).join(',')").equals("alpine"));
     typeInto("catalog-search", "camping");

@@ -33,6 +33,10 @@ class PredictIT {
         Map.of("beacon.predict.publish-interval", "1s", "beacon.predict.attribution-window", "1m"))) {
       beacon.start();
       beacon.registerActive("shop", "Shop");
+      for (String product : List.of("tent", "lamp")) {
+        assertEquals(200, beacon.sendJson("PUT", "/v1/products/" + product, "{\"advertiser_id\": \"shop\", \"title\": \"A " + product
+            + "\", \"category\": \"camping\"}").statusCode());
+      }
       HttpResponse<String> early = predict(beacon, "{\"advertiser_id\": \"shop\", \"placement\": \"top\", "
           + "\"candidates\": [{\"product_id\": \"tent\"}]}");
       assertEquals(503, early.statusCode(), early.body());
@@ -71,6 +75,15 @@ class PredictIT {
       assertEquals("no_click", predicted.at("/predictions/0/label").asText());
       assertEquals(0, predicted.at("/predictions/0/prediction").asInt());
       assertEquals(models.at("/champion/name").asText(), predicted.at("/model/name").asText());
+
+      BeaconUnderTest.await("the catalog indexed", () -> beacon.get("/v1/products/lamp/similar").statusCode() == 200);
+      JsonNode ranked = beacon.json("/v1/advertisers/shop/recommendations?model=predicted-ctr&placement=top&n=5");
+      assertEquals("tent", ranked.at("/items/0/product_id").asText(), ranked.toString());
+      assertEquals("lamp", ranked.at("/items/1/product_id").asText(), ranked.toString());
+      assertEquals(predicted.at("/predictions/1/pctr").asDouble(), ranked.at("/items/0/score").asDouble(), 0.05,
+          "the same model, without the context");
+      assertEquals(400, beacon.get("/v1/advertisers/shop/recommendations?model=predicted-ctr").statusCode(), "no placement");
+      assertEquals(400, beacon.get("/v1/advertisers/shop/recommendations?model=top-ctr&placement=top").statusCode());
 
       JsonNode versions = beacon.json("/v1/models/smoothed-ctr/versions");
       long version = versions.at("/versions/0/version").asLong();

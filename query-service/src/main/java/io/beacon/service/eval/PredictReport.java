@@ -5,7 +5,6 @@ import io.beacon.loadgen.clicks.ShownImpression;
 import io.beacon.service.eval.PredictEvaluation.Holdout;
 import io.beacon.service.eval.PredictEvaluation.Result;
 import io.beacon.service.eval.PredictEvaluation.VersionPoint;
-import io.beacon.streams.predict.ClickAttribution;
 import io.beacon.streams.predict.ModelVersions;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -41,7 +40,7 @@ final class PredictReport {
   static void write(Result r, Path report, String command) throws IOException {
     List<ShownImpression> training = r.training();
     int n = training.size();
-    double[] optimal = optimalInLabelOrder(training, r.predict().attributionWindow().toMillis());
+    double[] optimal = optimalInLabelOrder(training);
     VersionPoint ftrl = last(r.versions().get(ModelVersions.FTRL));
     VersionPoint baseline = last(r.versions().get(ModelVersions.SMOOTHED_CTR));
     long recent = ftrl.recentExamples();
@@ -128,12 +127,11 @@ final class PredictReport {
 
   /**
    * The running sum of the optimal log loss, over the impressions in the order the models learn
-   * them: a click's when it is attributed, a not-clicked one's when its window closes.
+   * them: each when its attribution window closes, so in the order of the impressions.
    */
-  static double[] optimalInLabelOrder(List<ShownImpression> training, long windowMs) {
-    long close = ClickAttribution.CLOSE_INTERVAL.toMillis();
+  static double[] optimalInLabelOrder(List<ShownImpression> training) {
     List<ShownImpression> ordered = new ArrayList<>(training);
-    ordered.sort(Comparator.comparingLong(s -> s.clicked() ? s.clickedAt().toEpochMilli() : s.at().toEpochMilli() + windowMs + close));
+    ordered.sort(Comparator.comparing(ShownImpression::at));
     double[] sums = new double[ordered.size() + 1];
     for (int i = 0; i < ordered.size(); i++) {
       ShownImpression s = ordered.get(i);

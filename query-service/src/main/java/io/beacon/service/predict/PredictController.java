@@ -37,7 +37,7 @@ class PredictController {
   static final int MAX_CANDIDATES = 1000;
 
   @Serdeable(naming = SnakeCaseStrategy.class)
-  record ModelRef(String name, long version, String chosenBecause) {}
+  public record ModelRef(String name, long version, String chosenBecause) {}
 
   @Serdeable(naming = SnakeCaseStrategy.class)
   record PredictionBody(String productId, double pctr, int prediction, String label) {}

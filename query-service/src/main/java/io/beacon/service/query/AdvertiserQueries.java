@@ -1,5 +1,6 @@
 package io.beacon.service.query;
 
+import io.beacon.service.predict.PredictedCtrRanking;
 import io.beacon.service.problem.ProblemException;
 import io.beacon.service.routing.AdvertiserRouter;
 import io.beacon.streams.BeaconConfig;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 class AdvertiserQueries {
 
   static final int MAX_N = 100;
+  static final String PREDICTED_CTR = "predicted-ctr";
   static final int MAX_DAYS = 35;
   /** A stats series longer than this many points is refused: it would be slow and unreadable. */
   static final int MAX_POINTS = 1440;
@@ -36,18 +38,45 @@ class AdvertiserQueries {
   private final BeaconConfig config;
   private final Clock clock;
   private final RankingJson rankingJson;
+  private final PredictedCtrRanking predictedCtr;
 
-  AdvertiserQueries(AdvertiserRouter router, BeaconConfig config, RankingJson rankingJson) {
+  AdvertiserQueries(AdvertiserRouter router, BeaconConfig config, RankingJson rankingJson, PredictedCtrRanking predictedCtr) {
     this.router = router;
+    this.predictedCtr = predictedCtr;
     this.config = config;
     this.rankingJson = rankingJson;
     this.clock = Clock.systemUTC();
   }
 
   CompletableFuture<HttpResponse<?>> recommendations(HttpRequest<?> request, String advertiserId, String model, String window, int n, String at) {
+    return recommendations(request, advertiserId, model, window, n, at, null);
+  }
+
+  /**
+   * Top products by a counting model in a window, answered where the advertiser's counts are; or,
+   * for {@code predicted-ctr}, the advertiser's catalog ranked by predicted CTR in {@code placement}, here.
+   */
+  CompletableFuture<HttpResponse<?>> recommendations(HttpRequest<?> request, String advertiserId, String model, String window, int n,
+      String at, String placement) {
     checkAdvertiser(advertiserId);
+    if (model.equals(PREDICTED_CTR)) {
+      checkN(n);
+      if (placement == null || placement.isBlank()) {
+        throw ProblemException.invalid("placement", "is required with model=predicted-ctr: the placement to predict clicks in");
+      }
+      EventRules.idProblem(placement.strip()).ifPresent(reason -> {
+        throw ProblemException.invalid("placement", reason);
+      });
+      if (at != null) {
+        throw ProblemException.invalid("at", "does not apply to model=predicted-ctr, which predicts for now");
+      }
+      return CompletableFuture.completedFuture(HttpResponse.ok(predictedCtr.rank(advertiserId, placement.strip(), n)));
+    }
+    if (placement != null) {
+      throw ProblemException.invalid("placement", "applies to model=predicted-ctr only; was given with model=" + model);
+    }
     RankingModel rankingModel = Arrays.stream(RankingModel.values()).filter(m -> m.id().equals(model)).findFirst()
-        .orElseThrow(() -> ProblemException.invalid("model", "must be one of top-products, top-ctr; was '" + model + "'"));
+        .orElseThrow(() -> ProblemException.invalid("model", "must be one of top-products, top-ctr, predicted-ctr; was '" + model + "'"));
     Duration length = window(window);
     if (n < 1 || n > MAX_N) {
       throw ProblemException.invalid("n", "must be between 1 and " + MAX_N + "; was " + n);

@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
 class AdvertiserQueryController {
 
   /** What the recommendations route takes, as its {@code @Operation} documents. */
-  private static final Set<String> RECOMMENDATION_PARAMETERS = Set.of("model", "window", "n", "at");
+  private static final Set<String> RECOMMENDATION_PARAMETERS = Set.of("model", "window", "n", "at", "placement");
 
   private final AdvertiserQueries queries;
 
@@ -45,9 +45,13 @@ class AdvertiserQueryController {
 
   @Get(uri = "/recommendations", produces = MediaType.APPLICATION_JSON)
   // The query values are declared here because the method reads them itself (see below).
-  @Operation(summary = "Top products by views (top-products) or by smoothed CTR (top-ctr) in a rolling window", parameters = {
+  @Operation(summary = "Top products by views (top-products) or by smoothed CTR (top-ctr) in a rolling window, or the catalog by"
+      + " predicted CTR in a placement (predicted-ctr: {advertiser_id, model, placement, model_version, items: [{product_id, score}]})",
+      parameters = {
       @Parameter(name = "model", in = ParameterIn.QUERY,
-          schema = @Schema(type = "string", defaultValue = "top-products", allowableValues = {"top-products", "top-ctr"})),
+          schema = @Schema(type = "string", defaultValue = "top-products", allowableValues = {"top-products", "top-ctr", "predicted-ctr"})),
+      @Parameter(name = "placement", in = ParameterIn.QUERY, description = "with predicted-ctr (required): the placement",
+          schema = @Schema(type = "string")),
       @Parameter(name = "window", in = ParameterIn.QUERY, schema = @Schema(type = "string", defaultValue = "1h")),
       @Parameter(name = "n", in = ParameterIn.QUERY,
           schema = @Schema(type = "integer", format = "int32", defaultValue = "10", minimum = "1", maximum = "" + AdvertiserQueries.MAX_N)),
@@ -66,7 +70,7 @@ class AdvertiserQueryController {
     KnownQueryParameters.requireKnown(request, RECOMMENDATION_PARAMETERS);
     return castAsync(queries.recommendations(request, adv, requireNonNullElse(query.get("model"), "top-products"),
         requireNonNullElse(query.get("window"), "1h"), AdvertiserQueries.whole("n", requireNonNullElse(query.get("n"), "10")),
-        query.get("at")));
+        query.get("at"), query.get("placement")));
   }
 
   @Get(uri = "/users/{user}/recommendations", produces = MediaType.APPLICATION_JSON)

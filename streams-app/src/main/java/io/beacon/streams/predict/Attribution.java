@@ -6,7 +6,7 @@ public enum Attribution {
   IMPRESSION_PENDING,
   /** An impression without a user id: no click can be attributed to it, and it teaches nothing. */
   IMPRESSION_WITHOUT_USER,
-  /** A click attributed to its user's latest impression of the product: a positive example. */
+  /** A click attributed to its user's latest impression of the product, which will be a clicked example. */
   CLICK_ATTRIBUTED,
   /**
    * A click with no impression to attribute it to: no user id, no impression of the product by the

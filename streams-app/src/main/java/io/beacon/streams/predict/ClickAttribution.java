@@ -24,15 +24,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Labels impressions for click prediction, in the counting task, from the impressions and clicks
  * it counted (so each once, after dedup and the advertiser filter). An impression with a user id
- * waits, per (advertiser, product, user), until one of:
+ * waits, per (advertiser, product, user), for a click of the same user on the same product at most
+ * the attribution window after it (event time), which marks it clicked. It becomes an example,
+ * clicked or not, when its window closes in stream time, or at once when a newer impression of
+ * the same key replaces it (a later click goes to the latest impression).
  *
- * <ul>
- *   <li>a click of the same user on the same product at most the attribution window after it
- *       (event time): a clicked example;
- *   <li>its window closes in stream time: a not-clicked example;
- *   <li>a newer impression of the same key: the older one is a not-clicked example at once, since
- *       a later click goes to the latest impression.
- * </ul>
+ * <p>A clicked impression waits for its window to close too, so that the models learn clicked and
+ * not-clicked examples in the order of their impressions. Sent as soon as it was clicked, every
+ * click would reach the models a window ahead of the impressions that were not clicked: the models
+ * would lean toward clicks while the traffic flows, and away from them after a pause, when the
+ * windows of the last half hour close with no clicks among them.
  *
  * The waiting impressions live in two stores written as each record is processed, before the
  * counting processor writes the event ids at its flush (an id is never written before what it
@@ -116,9 +117,11 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     if (since < 0 || since > windowMs) {
       return Attribution.CLICK_UNATTRIBUTED;
     }
-    stopWaiting(key, waiting);
+    if (waiting.getClicked()) {
+      return Attribution.CLICK_UNATTRIBUTED; // its impression was clicked already
+    }
     waiting.setClicked(true);
-    send(waiting);
+    pending.put(key, waiting);
     return Attribution.CLICK_ATTRIBUTED;
   }
 

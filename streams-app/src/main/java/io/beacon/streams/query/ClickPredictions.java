@@ -125,6 +125,11 @@ public final class ClickPredictions {
     }
   }
 
+  /** The model's latest version, if it has one. */
+  public QueryResult<Optional<ModelVersion>> latest(String model) {
+    return source.models().map(versions -> latest(versions, model));
+  }
+
   /** Every version of the model, oldest first, or not found when it has none. */
   public QueryResult<List<ModelVersion>> versions(String model) {
     QueryResult<ReadOnlyKeyValueStore<String, ModelVersion>> models = source.models();
