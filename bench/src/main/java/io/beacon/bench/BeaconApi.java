@@ -41,6 +41,17 @@ final class BeaconApi {
     return answer;
   }
 
+  /** POSTs a JSON body; the answer must be 200. */
+  static HttpResponse<String> post(String url, String json) throws IOException, InterruptedException {
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200) {
+      throw new IllegalStateException("POST " + url + " answered " + answer.statusCode() + ": " + answer.body());
+    }
+    return answer;
+  }
+
   /**
    * Waits until the instance knows the advertiser (its global table has read it): an event that
    * comes first is rejected as UNKNOWN_ADVERTISER.

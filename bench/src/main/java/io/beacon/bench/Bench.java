@@ -45,7 +45,10 @@ public final class Bench {
                                    from the traffic's views and clicks with user ids)
             --versus-not-learning  the peer is Beacon without learning instead of the bare count, in turn
                                    run by run: what learning costs
-        """, Set.of("--rocksdb-defaults", "--no-personal", "--versus-not-learning"), ProcessingBench::command));
+            --versus-not-predicting  the peer is Beacon without click prediction: what labelling impressions
+                                   and training costs (Beacon's runs end once training caught up)
+        """, Set.of("--rocksdb-defaults", "--no-personal", "--versus-not-learning", "--versus-not-predicting"),
+        ProcessingBench::command));
     COMMANDS.put("redis", new Entry("""
           redis        events/s of Beacon's per-event work done in Redis (a Lua script per event, EVALSHA
                        pipelined from Jedis) beside pipelined ZINCRBY alone, on a redis-server of its own
@@ -99,6 +102,18 @@ public final class Bench {
             --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
             --beacon-jvm "OPTIONS"  more options for Beacon's JVM
         """, Set.of(), PersonalBench::command));
+    COMMANDS.put("predict", new Entry("""
+          predict      POST /v1/predict with 100 candidates and with 1, with wrk, beside the top-N over 24h of
+                       the same advertiser, once a model learned from impressions and clicks of the last 6 hours
+                       drawn from the evaluation's click model; one Beacon instance, an embedded broker
+            --runs N          runs per query, in turn; the median is reported (default 3)
+            --seconds N       length of a wrk run (default 10)
+            --warm-up N       seconds of unmeasured load first, at least (default 30, see below)
+            --connections N   wrk connections (default 8)
+            --impressions N   impressions written before the runs, with their clicks (default 300000)
+            --chart FILE      the latency chart to update (default docs/bench-latency.png; data in .tsv)
+            --beacon-jvm "OPTIONS"  more options for Beacon's JVM
+        """, Set.of(), PredictBench::command));
     COMMANDS.put("similar", new Entry("""
           similar      similar products and catalog search with wrk, beside a point read of an advertiser, on
                        a synthetic catalog written straight to the products topic; the catalog index's build

@@ -7,6 +7,8 @@ import io.beacon.loadgen.TrafficPlan;
 import io.beacon.streams.BeaconConfig;
 import io.beacon.streams.BeaconTopics;
 import io.beacon.streams.BeaconTopology;
+import io.beacon.streams.ProcessingListener;
+import io.beacon.streams.RejectReason;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -22,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -64,14 +67,18 @@ final class ProcessingBench {
         args.flag("--rocksdb-defaults"));
     boolean personal = !args.flag("--no-personal");
     boolean versusNotLearning = args.flag("--versus-not-learning");
+    boolean versusNotPredicting = args.flag("--versus-not-predicting");
     args.rejectUnread();
     if (versusNotLearning && !personal) {
       throw new IllegalArgumentException("--versus-not-learning compares learning with not learning: leave out --no-personal");
     }
+    if (versusNotLearning && versusNotPredicting) {
+      throw new IllegalArgumentException("compare with one peer at a time: --versus-not-learning or --versus-not-predicting");
+    }
+    Peer peer = versusNotLearning ? Peer.NOT_LEARNING : versusNotPredicting ? Peer.NOT_PREDICTING : Peer.BARE_COUNT;
     try (Workspace dir = Workspace.create();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), EmbeddedKafkaBroker.freePort())) {
-      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, personal,
-          versusNotLearning, out);
+      ProcessingBench bench = new ProcessingBench(broker.bootstrapServers(), dir.resolve("state"), rocksDb, personal, peer, out);
       long records = bench.prepare("bench.", events, 6);
       bench.warmUp("bench.", records, threads, warmUpRuns);
       List<Figure> figures = new ArrayList<>();
@@ -81,10 +88,14 @@ final class ProcessingBench {
             personal ? "learned" : "off");
         Result result = bench.run("bench.", records, guarantee, threads, runs);
         String figure = String.format(Locale.ROOT, "processing, `%s`, %d thread(s), events/s", guarantee, threads);
-        figures.add(versusNotLearning
-            ? Figure.versus(figure + ", learning personal recommendations", result.beacon(), "Beacon not learning", result.peer(), "≥ 0.6×")
-            : Figure.versus(figure, result.beacon(), "bare windowed count", result.peer(),
-                guarantee.equals("exactly_once_v2") ? "≥ 0.6×, ≥ 100k/s" : "≥ 0.6×"));
+        figures.add(switch (peer) {
+          case NOT_LEARNING -> Figure.versus(figure + ", learning personal recommendations", result.beacon(), "Beacon not learning",
+              result.peer(), "≥ 0.6×");
+          case NOT_PREDICTING -> Figure.versus(figure + ", labelling impressions and training click prediction (until trained)",
+              result.beacon(), "Beacon without click prediction", result.peer(), "≥ 0.7×");
+          case BARE_COUNT -> Figure.versus(figure, result.beacon(), "bare windowed count", result.peer(),
+              guarantee.equals("exactly_once_v2") ? "≥ 0.6×, ≥ 100k/s" : "≥ 0.6×");
+        });
       }
       return figures;
     }
@@ -95,13 +106,22 @@ final class ProcessingBench {
   private final RocksDbSetup rocksDb;
   /** Whether Beacon's runs learn personal recommendations from the traffic's views and clicks with user ids. */
   private final boolean personal;
-  /** Whether the peer is Beacon not learning personal recommendations, instead of the bare count. */
-  private final boolean versusNotLearning;
+  private final Peer peer;
   private final PrintStream out;
 
-  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, boolean personal, boolean versusNotLearning, PrintStream out) {
+  /** What Beacon's runs are compared with. */
+  enum Peer {
+    /** A bare Kafka Streams windowed count of the same records. */
+    BARE_COUNT,
+    /** Beacon not learning personal recommendations. */
+    NOT_LEARNING,
+    /** Beacon without click prediction (no attribution, no training). */
+    NOT_PREDICTING
+  }
+
+  ProcessingBench(String bootstrap, Path stateRoot, RocksDbSetup rocksDb, boolean personal, Peer peer, PrintStream out) {
     this.personal = personal;
-    this.versusNotLearning = versusNotLearning;
+    this.peer = peer;
     this.bootstrap = bootstrap;
     this.stateRoot = stateRoot;
     this.rocksDb = rocksDb;
@@ -148,7 +168,7 @@ final class ProcessingBench {
         minimumRuns);
     long started = System.nanoTime();
     for (int i = 1; ; i++) {
-      Run beacon = measure("beacon", beacon(prefix, "exactly_once_v2", threads, personal), threads, records);
+      Run beacon = measure("beacon", beacon(prefix, "exactly_once_v2", threads, personal, true), threads, records);
       measure(peerName(), peer(prefix, "exactly_once_v2", threads), threads, records);
       boolean settled = beacon.compilerCores() < WarmUp.SETTLED_CORES;
       if (i >= minimumRuns && (settled || System.nanoTime() - started > WarmUp.LONGEST_EXTRA.toNanos())) {
@@ -162,7 +182,7 @@ final class ProcessingBench {
     List<Double> beacon = new ArrayList<>();
     List<Double> peer = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      beacon.add(measure("beacon", beacon(prefix, guarantee, threads, personal), threads, records).eventsPerSecond());
+      beacon.add(measure("beacon", beacon(prefix, guarantee, threads, personal, true), threads, records).eventsPerSecond());
       peer.add(measure(peerName(), peer(prefix, guarantee, threads), threads, records).eventsPerSecond());
     }
     return new Result(new Sample(beacon), new Sample(peer));
@@ -172,23 +192,51 @@ final class ProcessingBench {
   private record Run(double eventsPerSecond, double compilerCores) {}
 
   private String peerName() {
-    return versusNotLearning ? "not learning" : "bare count";
+    return switch (peer) {
+      case NOT_LEARNING -> "not learning";
+      case NOT_PREDICTING -> "no predict";
+      case BARE_COUNT -> "bare count";
+    };
   }
 
-  private KafkaStreams peer(String prefix, String guarantee, int threads) throws Exception {
-    return versusNotLearning ? beacon(prefix, guarantee, threads, false) : bareCount(prefix, guarantee, threads);
+  private Measured peer(String prefix, String guarantee, int threads) throws Exception {
+    return switch (peer) {
+      case NOT_LEARNING -> beacon(prefix, guarantee, threads, false, true);
+      case NOT_PREDICTING -> beacon(prefix, guarantee, threads, personal, false);
+      case BARE_COUNT -> new Measured(bareCount(prefix, guarantee, threads), null);
+    };
   }
 
-  private KafkaStreams beacon(String prefix, String guarantee, int threads, boolean personal) throws Exception {
+  /**
+   * Kafka Streams running something to measure, and, for Beacon, what its listener heard: Beacon's
+   * stream threads also process the examples that train click prediction, so the events counted or
+   * rejected tell when the input is done, and the examples' consumer lag when training caught up.
+   */
+  private record Measured(KafkaStreams streams, LongAdder eventsHeard) {}
+
+  private Measured beacon(String prefix, String guarantee, int threads, boolean personal, boolean predict) throws Exception {
     BeaconConfig shipped = BeaconConfig.defaults(bootstrap);
     BeaconConfig config = new BeaconConfig("bench-beacon-" + UUID.randomUUID(), bootstrap, new BeaconTopics(prefix),
         newStateDir(), guarantee, shipped.grace(), shipped.dedupWindow(), shipped.maxClockSkew(),
         shipped.ctrPriorImpressions(), shipped.ctrMinImpressions(), rocksDb.cacheBytes(), shipped.dedupFilterBytes(),
-        personal ? shipped.personal() : shipped.personal().disabled(), shipped.predict(), rocksDb.kafkaStreamsDefaults()
+        personal ? shipped.personal() : shipped.personal().disabled(), predict ? shipped.predict() : shipped.predict().disabled(),
+        rocksDb.kafkaStreamsDefaults()
             ? Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads),
                 StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, DefaultRocksDbConfig.class.getName())
             : Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads)));
-    return new KafkaStreams(BeaconTopology.build(config), BeaconTopology.streamsProperties(config));
+    LongAdder heard = new LongAdder();
+    ProcessingListener listener = new ProcessingListener() {
+      @Override
+      public void counted(String advertiserId, long sinceAcceptedMs) {
+        heard.increment();
+      }
+
+      @Override
+      public void rejected(String advertiserId, RejectReason reason) {
+        heard.increment();
+      }
+    };
+    return new Measured(new KafkaStreams(BeaconTopology.build(config, listener), BeaconTopology.streamsProperties(config)), heard);
   }
 
   /** The baseline: windowed counts per key, nothing else; values are not even deserialised. */
@@ -213,8 +261,9 @@ final class ProcessingBench {
   }
 
   /** One run, timed from RUNNING until the stream threads have processed every input record. */
-  private Run measure(String name, KafkaStreams streams, int threads, long records) throws Exception {
-    Progress progress = new Progress(streams, threads);
+  private Run measure(String name, Measured measured, int threads, long records) throws Exception {
+    KafkaStreams streams = measured.streams();
+    Progress progress = new Progress(measured, threads);
     long[] runningAt = {0};
     AtomicReference<WarmUp.CompilerLoad> compilers = new AtomicReference<>();
     streams.setStateListener((to, from) -> {
@@ -227,7 +276,7 @@ final class ProcessingBench {
     try {
       long last = -1;
       long progressAt = System.nanoTime();
-      while (progress.processed() < records) {
+      while (progress.processed() < records || !progress.trainingCaughtUp()) {
         long now = progress.processed();
         if (now != last) {
           last = now;
@@ -282,15 +331,21 @@ final class ProcessingBench {
    */
   private static final class Progress {
     private final KafkaStreams streams;
+    private final LongAdder eventsHeard;
     private final int threads;
     private List<Metric> counters = List.of();
 
-    Progress(KafkaStreams streams, int threads) {
-      this.streams = streams;
+    Progress(Measured measured, int threads) {
+      this.streams = measured.streams();
+      this.eventsHeard = measured.eventsHeard();
       this.threads = threads;
     }
 
+    /** Input records processed: for Beacon, the events it counted or rejected; otherwise every record its threads processed. */
     long processed() {
+      if (eventsHeard != null) {
+        return eventsHeard.sum();
+      }
       if (counters.size() < threads) {
         counters = streams.metrics().entrySet().stream()
             .filter(e -> e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total"))
@@ -298,6 +353,17 @@ final class ProcessingBench {
             .collect(Collectors.toList());
       }
       return (long) counters.stream().mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
+    }
+
+    /**
+     * Whether the examples of click prediction written so far were all learned: none left to fetch
+     * from their topic (committed ones, under exactly-once). True when there is no such topic.
+     */
+    boolean trainingCaughtUp() {
+      return streams.metrics().entrySet().stream()
+          .filter(e -> e.getKey().group().equals("consumer-fetch-manager-metrics") && e.getKey().name().equals("records-lag")
+              && String.valueOf(e.getKey().tags().get("topic")).endsWith("-predict-examples-repartition"))
+          .allMatch(e -> e.getValue().metricValue() instanceof Number lag && lag.doubleValue() == 0);
     }
   }
 }

@@ -208,6 +208,55 @@ class RestartIT {
     }
   }
 
+  /**
+   * Click prediction after a SIGKILL while examples are being labelled and learned: every
+   * impression (each of its own user and product, so each becomes exactly one example) is learned
+   * once, none lost, none twice, and a resent batch, all DUPLICATE, teaches nothing.
+   */
+  @Test
+  void shouldLearnEveryImpressionOnceAcrossASigkill() throws Exception {
+    try (BeaconProcess beacon = instance("predict", Map.of("BEACON_PREDICT_PUBLISH_INTERVAL", "1s"))) {
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      registerActive(beacon, "pr");
+      Instant start = Instant.now().minus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      String first = impressions(0, start, 300);
+      String second = impressions(300, start.plus(Duration.ofMinutes(40)), 300); // closes the first batch's windows
+      assertEquals(202, post(beacon, first).statusCode());
+      assertEquals(202, post(beacon, second).statusCode());
+      awaitTotals(beacon, 800, 0); // 600 impressions, 200 clicks
+
+      beacon.kill();
+      beacon.start();
+      beacon.awaitReady(Duration.ofMinutes(3));
+      assertEquals(202, post(beacon, second).statusCode());
+      String closing = "[{\"event_id\": \"pr-close\", \"type\": \"view\", \"advertiser_id\": \"pr\", \"product_id\": \"x\","
+          + " \"event_time\": \"" + start.plus(Duration.ofMinutes(80)) + "\"}]";
+      assertEquals(202, post(beacon, closing).statusCode());
+      awaitTotals(beacon, 801, 400);
+      BeaconUnderTest.await("every impression learned", () -> json(beacon, "/v1/models").at("/models/0/latest/examples").asLong() >= 600);
+      Thread.sleep(3_000); // versions published meanwhile would show a second learning
+      JsonNode ftrl = json(beacon, "/v1/models").at("/models/0/latest");
+      assertEquals(600, ftrl.path("examples").asLong(), ftrl.toString());
+      assertEquals(200, ftrl.path("clicks").asLong(), ftrl.toString());
+    }
+  }
+
+  /** {@code count} impressions from {@code start}, a second apart, each of its own user and product, every third clicked. */
+  private static String impressions(int from, Instant start, int count) {
+    StringJoiner events = new StringJoiner(",", "[", "]");
+    for (int i = from; i < from + count; i++) {
+      Instant at = start.plusSeconds(i - from);
+      String who = "\"advertiser_id\": \"pr\", \"product_id\": \"p" + i + "\", \"user_id\": \"u" + i + "\", \"placement\": \"top\"";
+      events.add("{\"event_id\": \"pr-" + i + "\", \"type\": \"impression\", " + who + ", \"event_time\": \"" + at + "\"}");
+      if (i % 3 == 0) {
+        events.add("{\"event_id\": \"pr-" + i + "-c\", \"type\": \"click\", " + who + ", \"event_time\": \""
+            + at.plusSeconds(5) + "\"}");
+      }
+    }
+    return events.toString();
+  }
+
   private static final int PERSONAL_USERS = 40;
   private static final int PERSONAL_PRODUCTS = 12;
 

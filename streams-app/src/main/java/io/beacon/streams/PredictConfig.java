@@ -55,7 +55,7 @@ public record PredictConfig(boolean enabled, Duration attributionWindow, int fea
 
   /** The defaults {@code application.yml} documents. */
   public static PredictConfig defaults() {
-    return new PredictConfig(true, Duration.ofMinutes(30), 20, 0.05, 1, 1, 1, Duration.ofSeconds(10), 100_000, 0.5, 10);
+    return new PredictConfig(true, Duration.ofMinutes(30), 20, 0.1, 1, 0.1, 0.1, Duration.ofSeconds(10), 100_000, 0.5, 10);
   }
 
   /** The same settings with learning off. */

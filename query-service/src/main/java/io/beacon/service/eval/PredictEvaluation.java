@@ -37,6 +37,7 @@ final class PredictEvaluation {
   static final int PRODUCTS_PER_ADVERTISER = 250;
   static final Duration SPAN = Duration.ofHours(48);
   static final Duration MAX_CLICK_DELAY = Duration.ofMinutes(10);
+  static final Duration HOLDOUT_SPAN = Duration.ofHours(1);
   private static final int PREDICTIONS_IN_FLIGHT = 8;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,8 +45,16 @@ final class PredictEvaluation {
   record Settings(long seed, int impressions, int holdout) {}
 
   /** A version's progressive figures, as GET /v1/models/{name}/versions gives them. */
-  record VersionPoint(long version, long examples, double logLossSum, long recentExamples, double recentLogLossSum, Double auc,
-      Double calibration, Map<String, Double> placementCalibration) {}
+  record VersionPoint(long version, long examples, Clicks clicks, double logLossSum, long recentExamples, double recentLogLossSum,
+      Double auc, Map<String, Clicks> placements) {}
+
+  /** Clicks and predicted clicks, so far. */
+  record Clicks(long actual, double predicted) {
+    static Clicks of(JsonNode figures) {
+      long actual = figures.path("clicks").asLong();
+      return new Clicks(actual, figures.path("calibration").isNumber() ? figures.path("calibration").asDouble() * actual : 0);
+    }
+  }
 
   /** Each holdout impression's prediction by one model. */
   record Holdout(String model, long version, double[] pctr) {}
@@ -66,12 +75,14 @@ final class PredictEvaluation {
 
   void run(Path report, String command) throws Exception {
     ClickModel truth = new ClickModel(settings.seed(), ADVERTISERS, PRODUCTS_PER_ADVERTISER);
-    Instant end = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES);
+    // Whole days: the click model's hour of day, and so the data, are the same whenever it runs.
+    Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(1));
     Instant start = end.minus(SPAN);
     List<ShownImpression> training = new ClickTraffic(truth, settings.seed() + 1)
         .impressions(settings.impressions(), start, SPAN, MAX_CLICK_DELAY, "i");
+    // The hour after training: what a real-time model is for, predicting the impressions that come next.
     List<ShownImpression> holdout = new ClickTraffic(truth, settings.seed() + 2)
-        .impressions(settings.holdout(), start, SPAN, MAX_CLICK_DELAY, "h");
+        .impressions(settings.holdout(), end, HOLDOUT_SPAN, MAX_CLICK_DELAY, "h");
     Path dir = Files.createTempDirectory("beacon-eval-predict");
     try (ReplayedBeacon beacon = ReplayedBeacon.start(dir, Map.of("beacon.predict.publish-interval", "1s"))) {
       PredictConfig predict = beacon.predictConfig();
@@ -140,12 +151,11 @@ final class PredictEvaluation {
   private static List<VersionPoint> versions(ReplayedBeacon beacon, String model) throws Exception {
     List<VersionPoint> points = new ArrayList<>();
     for (JsonNode v : beacon.get("/v1/models/" + model + "/versions").path("versions")) {
-      Map<String, Double> placements = new LinkedHashMap<>();
-      v.path("placements").forEach(p -> placements.put(p.path("placement").asText(), nullable(p.path("calibration"))));
-      points.add(new VersionPoint(v.path("version").asLong(), v.path("examples").asLong(),
+      Map<String, Clicks> placements = new LinkedHashMap<>();
+      v.path("placements").forEach(p -> placements.put(p.path("placement").asText(), Clicks.of(p)));
+      points.add(new VersionPoint(v.path("version").asLong(), v.path("examples").asLong(), Clicks.of(v),
           v.path("log_loss").asDouble() * v.path("examples").asLong(), v.path("recent_examples").asLong(),
-          v.path("recent_log_loss").asDouble() * v.path("recent_examples").asLong(), nullable(v.path("auc")),
-          nullable(v.path("calibration")), placements));
+          v.path("recent_log_loss").asDouble() * v.path("recent_examples").asLong(), nullable(v.path("auc")), placements));
     }
     points.sort(Comparator.comparingLong(VersionPoint::version));
     return points;

@@ -2,6 +2,7 @@ package io.beacon.service.eval;
 
 import io.beacon.loadgen.clicks.ClickModel;
 import io.beacon.loadgen.clicks.ShownImpression;
+import io.beacon.service.eval.PredictEvaluation.Clicks;
 import io.beacon.service.eval.PredictEvaluation.Holdout;
 import io.beacon.service.eval.PredictEvaluation.Result;
 import io.beacon.service.eval.PredictEvaluation.VersionPoint;
@@ -65,7 +66,8 @@ final class PredictReport {
         + " each impression's context, an hour-of-day wave, and placement × device and product × device interactions)."
         + " Clicks come 1 s to %d min after their impression. Beacon (embedded broker, publish interval 1 s) counted, labelled"
         + " and learned the %,d events in %.1f s (backfill over HTTP included). Each model's figures are progressive: every"
-        + " example was predicted before the model learned it. The holdout was then predicted over `POST /v1/predict` by"
+        + " example was predicted before the model learned it, which is how a model that learns live is used: to predict what"
+        + " comes next. The holdout, the hour after the training impressions, was then predicted over `POST /v1/predict` by"
         + " each model's last version, pinned as champion in turn.%n%n", n, PredictEvaluation.SPAN.toHours(), r.holdout().size(),
         r.settings().seed(), PredictEvaluation.ADVERTISERS, PredictEvaluation.PRODUCTS_PER_ADVERTISER, ClickModel.PLACEMENTS.size(),
         PredictEvaluation.MAX_CLICK_DELAY.toMinutes(), r.events(), r.loadSeconds()));
@@ -74,28 +76,32 @@ final class PredictReport {
         r.predict().alpha(), r.predict().beta(), r.predict().l1(), r.predict().l2(), r.predict().selectionExamples()));
 
     md.append("## Progressive log loss\n\n| | all examples | latest ").append(String.format(Locale.ROOT, "%,d", recent))
-        .append(" | AUC | calibration (predicted ÷ actual clicks) |\n| --- | --- | --- | --- | --- |\n");
-    row(md, "Bayes-optimal (true probabilities)", optimalAll, optimalRecent, null, null);
-    row(md, "ftrl", ftrl.logLossSum() / ftrl.examples(), ftrlRecent, ftrl.auc(), ftrl.calibration());
+        .append(" | AUC | calibration (predicted ÷ actual clicks) | calibration, latest ").append(String.format(Locale.ROOT, "%,d", recent))
+        .append(" |\n| --- | --- | --- | --- | --- | --- |\n");
+    row(md, "Bayes-optimal (true probabilities)", optimalAll, optimalRecent, null, null, null);
+    VersionPoint ftrlFrom = before(r.versions().get(ModelVersions.FTRL), recent);
+    VersionPoint baselineFrom = before(r.versions().get(ModelVersions.SMOOTHED_CTR), recent);
+    row(md, "ftrl", ftrl.logLossSum() / ftrl.examples(), ftrlRecent, ftrl.auc(), calibration(ftrl.clicks(), null),
+        calibration(ftrl.clicks(), ftrlFrom.clicks()));
     row(md, "smoothed-ctr (baseline)", baseline.logLossSum() / baseline.examples(), baselineRecent, baseline.auc(),
-        baseline.calibration());
+        calibration(baseline.clicks(), null), calibration(baseline.clicks(), baselineFrom.clicks()));
+    Map<String, Double> ftrlPlacements = new java.util.TreeMap<>();
+    ftrl.placements().forEach((p, clicks) -> ftrlPlacements.put(p, calibration(clicks, ftrlFrom.placements().get(p))));
+    md.append("\nftrl's calibration over the latest examples, per placement: ");
+    ftrlPlacements.forEach((p, c) -> md.append(String.format(Locale.ROOT, "%s %s, ", p, decimals(c, 3))));
+    md.setLength(md.length() - 2);
+    md.append(".\n");
     md.append("\n![log loss over time](").append(lossChart.getFileName()).append(")\n\n");
 
-    md.append("## Holdout, predicted over HTTP\n\nCalibration here is predicted clicks ÷ the clicks the true probabilities"
+    md.append("## Holdout: the next hour, predicted over HTTP\n\nCalibration here is predicted clicks ÷ the clicks the true probabilities"
         + " expect, which has no sampling noise; beside it, ÷ the clicks drawn.\n\n"
         + "| | log loss | AUC | calibration (÷ expected) | (÷ drawn) | per placement (÷ expected) |\n| --- | --- | --- | --- | --- | --- |\n");
     double[] truth = r.holdout().stream().mapToDouble(ShownImpression::probability).toArray();
     md.append(String.format(Locale.ROOT, "| Bayes-optimal | %.4f | %.4f | 1 | %.3f | |%n", logLoss(r.holdout(), truth),
         auc(r.holdout(), truth), Arrays.stream(truth).sum() / clicks(r.holdout())));
-    Map<String, Double> ftrlPlacements = null;
-    double ftrlHoldoutCalibration = Double.NaN;
     for (Holdout h : r.predictions()) {
       Map<String, Double> perPlacement = calibrationByPlacement(r.holdout(), h.pctr());
       double calibration = Arrays.stream(h.pctr()).sum() / Arrays.stream(truth).sum();
-      if (h.model().equals(ModelVersions.FTRL)) {
-        ftrlPlacements = perPlacement;
-        ftrlHoldoutCalibration = calibration;
-      }
       StringBuilder placements = new StringBuilder();
       perPlacement.forEach((p, c) -> placements.append(String.format(Locale.ROOT, "%s %.3f, ", p, c)));
       md.append(String.format(Locale.ROOT, "| %s (version %d) | %.4f | %.4f | %.3f | %.3f | %s |%n", h.model(), h.version(),
@@ -111,17 +117,13 @@ final class PredictReport {
     target(md, String.format(Locale.ROOT, "ftrl's log loss ≥ %.0f%% below the baseline's (latest examples)", BELOW_BASELINE_TARGET * 100),
         String.format(Locale.ROOT, "%.1f%% below (%.4f vs %.4f)", 100 * (1 - ftrlRecent / baselineRecent), ftrlRecent, baselineRecent),
         ftrlRecent <= (1 - BELOW_BASELINE_TARGET) * baselineRecent);
-    target(md, String.format(Locale.ROOT, "calibration within ±%.0f%% overall (holdout, ÷ expected)", CALIBRATION_TARGET * 100),
-        String.format(Locale.ROOT, "%.3f", ftrlHoldoutCalibration), Math.abs(ftrlHoldoutCalibration - 1) <= CALIBRATION_TARGET);
-    double worst = ftrlPlacements == null ? Double.NaN
-        : ftrlPlacements.values().stream().mapToDouble(c -> Math.abs(c - 1)).max().orElse(Double.NaN);
-    target(md, String.format(Locale.ROOT, "calibration within ±%.0f%% per placement (holdout, ÷ expected)",
+    Double overall = calibration(ftrl.clicks(), ftrlFrom.clicks());
+    target(md, String.format(Locale.ROOT, "calibration within ±%.0f%% overall (ftrl, latest examples)", CALIBRATION_TARGET * 100),
+        decimals(overall, 3), overall != null && Math.abs(overall - 1) <= CALIBRATION_TARGET);
+    double worst = ftrlPlacements.values().stream().mapToDouble(c -> c == null ? Double.NaN : Math.abs(c - 1)).max().orElse(Double.NaN);
+    target(md, String.format(Locale.ROOT, "calibration within ±%.0f%% per placement (ftrl, latest examples)",
         PLACEMENT_CALIBRATION_TARGET * 100), String.format(Locale.ROOT, "worst %.1f%% off", worst * 100),
         worst <= PLACEMENT_CALIBRATION_TARGET);
-    md.append("\nProgressive calibration per placement of ftrl's last version: ");
-    ftrl.placementCalibration().forEach((p, c) -> md.append(String.format(Locale.ROOT, "%s %.3f, ", p, c == null ? Double.NaN : c)));
-    md.setLength(md.length() - 2);
-    md.append(".\n");
     Files.writeString(report, md.toString());
   }
 
@@ -279,9 +281,32 @@ final class PredictReport {
     return versions.get(versions.size() - 1);
   }
 
-  private static void row(StringBuilder md, String name, double all, double recent, Double auc, Double calibration) {
-    md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %s |%n", name, all, recent,
-        auc == null ? "" : String.format(Locale.ROOT, "%.4f", auc), calibration == null ? "" : String.format(Locale.ROOT, "%.3f", calibration)));
+  private static void row(StringBuilder md, String name, double all, double recent, Double auc, Double calibration, Double latest) {
+    md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %s | %s | %s |%n", name, all, recent, decimals(auc, 4),
+        decimals(calibration, 3), decimals(latest, 3)));
+  }
+
+  private static String decimals(Double value, int places) {
+    return value == null ? "" : String.format(Locale.ROOT, "%." + places + "f", value);
+  }
+
+  /** The newest version at least {@code examples} before the last, or the first. */
+  private static VersionPoint before(List<VersionPoint> versions, long examples) {
+    VersionPoint last = last(versions);
+    VersionPoint from = versions.get(0);
+    for (VersionPoint v : versions) {
+      if (v.examples() <= last.examples() - examples) {
+        from = v;
+      }
+    }
+    return from;
+  }
+
+  /** Predicted ÷ actual clicks up to {@code to}, since {@code from} when given; null without clicks. */
+  private static Double calibration(Clicks to, Clicks from) {
+    long clicks = to.actual() - (from == null ? 0 : from.actual());
+    double predicted = to.predicted() - (from == null ? 0 : from.predicted());
+    return clicks == 0 ? null : predicted / clicks;
   }
 
   private static void target(StringBuilder md, String what, String measured, boolean met) {
