@@ -68,14 +68,16 @@ class PredictTopologyTest {
 
   @Test
   void shouldLabelAnImpressionClickedWhenItsUserClicksWithinTheWindowAndNotClickedWhenTheWindowCloses() {
-    AdEvent shown = impression("u1", "p1", now);
     AdEvent ignored = impression("u2", "p1", now);
-    click("u1", "p1", now.plus(WINDOW));
+    AdEvent shown = impression("u1", "p1", now.plusSeconds(1));
+    AdEvent lastMoment = impression("u3", "p1", now.plusSeconds(2));
+    click("u1", "p1", now.plusSeconds(5));
     assertEquals(List.of(), examples(), "labelled when the window closes, clicked or not");
 
-    streamTimeTo(now.plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
-    assertEquals(List.of(shown.getEventId() + " clicked", ignored.getEventId() + " not clicked"), examples(),
-        "a click at the window's very end counts");
+    click("u3", "p1", now.plusSeconds(2).plus(WINDOW)); // at the window's very end: counts
+    streamTimeTo(now.plusSeconds(2).plus(WINDOW).plus(ClickAttribution.CLOSE_INTERVAL));
+    assertEquals(List.of(ignored.getEventId() + " not clicked", shown.getEventId() + " clicked", lastMoment.getEventId() + " clicked"),
+        examples(), "in the order of the impressions, however early their clicks");
   }
 
   @Test

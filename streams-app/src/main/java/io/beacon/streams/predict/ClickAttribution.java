@@ -35,11 +35,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * would lean toward clicks while the traffic flows, and away from them after a pause, when the
  * windows of the last half hour close with no clicks among them.
  *
- * The waiting impressions live in two stores written as each record is processed, before the
+ * <p>The waiting impressions live in two stores written as each record is processed, before the
  * counting processor writes the event ids at its flush (an id is never written before what it
  * guards): by key, and by (time, key) so that the close finds the expired ones in time order.
- * Both commit with the input offsets and the examples sent under exactly_once_v2, so each
- * impression becomes exactly one example across crashes and rebalances.
+ *
+ * <h2>Invariants</h2>
+ *
+ * <ol>
+ *   <li><b>Each counted impression with a user becomes exactly one example.</b> It waits under its
+ *       key until replaced or closed, and both stores commit with the input offsets and the
+ *       examples sent under exactly_once_v2. Tests: {@code
+ *       PredictTopologyTest.shouldAttributeAClickOnceWhenItIsSentTwiceOrClickedAgain}, {@code
+ *       RestartIT.shouldLearnEveryImpressionOnceAcrossASigkill}.
+ *   <li><b>Examples are sent in the order of their impressions' windows</b>, clicked or not (the
+ *       close scans the time index in order). Test: {@code
+ *       PredictTopologyTest.shouldLabelAnImpressionClickedWhenItsUserClicksWithinTheWindowAndNotClickedWhenTheWindowCloses}.
+ * </ol>
  */
 public final class ClickAttribution implements Processor<String, AdEvent, String, Example> {
 
@@ -93,11 +104,11 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
         .setContext(event.getContext() == null ? null : Map.copyOf(event.getContext())).setClicked(false).build();
     Example waiting = pending.get(key);
     if (waiting == null) {
-      wait(key, impression);
+      hold(key, impression);
     } else if (!impression.getImpressionTime().isBefore(waiting.getImpressionTime())) {
       stopWaiting(key, waiting);
       send(waiting);
-      wait(key, impression);
+      hold(key, impression);
     } else {
       send(impression); // an older impression arriving late: a click goes to the waiting, newer one
     }
@@ -125,7 +136,7 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     return Attribution.CLICK_ATTRIBUTED;
   }
 
-  /** Every impression whose window closed at {@code streamTime} becomes a not-clicked example. */
+  /** Every impression whose window closed at {@code streamTime} becomes an example, clicked or not. */
   private void closeWindows(long streamTime) {
     // An impression exactly a window before stream time may still get a click stamped now.
     long closeUpTo = streamTime - windowMs - 1;
@@ -147,7 +158,7 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     closedBefore = closeUpTo + 1;
   }
 
-  private void wait(String key, Example impression) {
+  private void hold(String key, Example impression) {
     pending.put(key, impression);
     deadlines.put(timeKey(impression.getImpressionTime().toEpochMilli(), key), NOTHING);
   }

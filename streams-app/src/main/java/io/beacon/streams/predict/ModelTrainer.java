@@ -40,6 +40,19 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * the input offsets, and the versions sent commit together under exactly_once_v2. The hook writes
  * only what {@code process} changed (a store write needs the context of a record); a version's
  * number and the examples it covers are written in the punctuation that publishes it.
+ *
+ * <h2>Invariants</h2>
+ *
+ * <ol>
+ *   <li><b>Every start of the task begins from the stores</b>: nothing learned and not committed
+ *       survives a crash. Test: {@code ModelTrainerTest.shouldLearnOnFromWhatWasCommittedWhenTheTaskStartsAgainAfterACrash}.
+ *   <li><b>The commit hook writes only what examples changed</b>, never before the task's first
+ *       example. Test: {@code ModelTrainerTest.shouldWriteNothingAtACommitBeforeItsFirstExample}.
+ *   <li><b>Version numbers go on from the stored one</b>, so a version is never made twice.
+ *       Test: {@code ModelTrainerTest.shouldNumberVersionsOnFromTheStoredOneAfterARestart}.
+ *   <li><b>The pinned version keeps its weights.</b> Test: {@code
+ *       ModelTrainerTest.shouldKeepAPinnedVersionsWeightsWhenItsTurnToRetireComes}.
+ * </ol>
  */
 public final class ModelTrainer implements Processor<String, Example, String, ModelVersion> {
 

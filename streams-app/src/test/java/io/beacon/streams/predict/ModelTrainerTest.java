@@ -22,6 +22,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -106,6 +107,17 @@ class ModelTrainerTest {
     assertEquals(60, version.getMetrics().getClicks());
     assertTrue(version.getMetrics().getLogLossSum() / 60 < Math.log(2) / 2,
         "the model went on from the 50 clicks it had learned, predicting clicks well");
+  }
+
+  @Test
+  void shouldWriteNothingAtACommitBeforeItsFirstExample() {
+    commitHook.flushCache(); // a commit right after the task started: no record context to write with
+    KeyValueStore<Integer, byte[]> coordinates = context.getStateStore(StoreNames.MODEL_COORDINATES);
+    KeyValueStore<String, byte[]> progress = context.getStateStore(StoreNames.MODEL_PROGRESS);
+    assertEquals(0, coordinates.approximateNumEntries() + progress.approximateNumEntries());
+    learn(1, true);
+    commitHook.flushCache();
+    assertTrue(coordinates.approximateNumEntries() > 0 && progress.get(ModelTrainer.metricsKey(ModelVersions.FTRL)) != null);
   }
 
   @Test
