@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,7 +18,7 @@ import java.util.TreeMap;
  * the day of the week (UTC), each context feature, the product's category and brand from the
  * catalog, and crosses of the placement with the product, the hour and each context feature, and
  * of the product with each context feature. A feature that is absent is left out, never given a
- * made-up value.
+ * made-up value. Context values count in any case: "Male", "male" and "MALE" are one feature.
  */
 public final class ClickFeatures {
 
@@ -74,7 +75,7 @@ public final class ClickFeatures {
       // In name order: the features, and so their hashes, must not depend on the map's order.
       for (Map.Entry<String, String> feature : new TreeMap<>(impression.context()).entrySet()) {
         String name = feature.getKey();
-        String value = feature.getValue();
+        String value = feature.getValue().toLowerCase(Locale.ROOT); // "Male", "male" and "MALE" are one value
         features.add(Feature.of("context." + name, value));
         features.add(Feature.of("product×context." + name, advertiser, product, value));
         if (placement != null) {
