@@ -218,7 +218,7 @@ class BeaconApiIT {
   @Order(4)
   void shouldRefuseQueryParametersARouteDoesNotTakeListingTheOnesItDoes() throws Exception {
     Map<String, String> refused = Map.of(
-        "/v1/advertisers/adv-a/recommendations?limit=3", "limit: is not a parameter of this route; it takes at, model, n, window",
+        "/v1/advertisers/adv-a/recommendations?limit=3", "limit: is not a parameter of this route; it takes at, model, n, placement, window",
         "/v1/advertisers/adv-a/stats?windw=24h", "windw: is not a parameter of this route; it takes at, product, step, window",
         "/v1/advertisers/adv-a/history?day=3", "day: is not a parameter of this route; it takes days, n",
         "/v1/stats?verbose=1", "verbose: is not a parameter of this route, which takes none",
