@@ -50,7 +50,8 @@ final class PredictBench {
             options.jvmOptions(), Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(), "BEACON_PREDICT_PUBLISH_INTERVAL", "1s"),
             BeaconInstance.READY_TIMEOUT)) {
       ClickModel truth = new ClickModel(1, ADVERTISERS, PRODUCTS_PER_ADVERTISER);
-      List<ShownImpression> shown = new ClickTraffic(truth, 2).impressions(impressions, Instant.now().minus(SPAN).minusSeconds(60),
+      // Ending a quarter of an hour ago: a click comes up to 10 min after its impression, and none may be in the future.
+      List<ShownImpression> shown = new ClickTraffic(truth, 2).impressions(impressions, Instant.now().minus(SPAN).minus(Duration.ofMinutes(15)),
           SPAN, Duration.ofMinutes(10), "pr-");
       long events = write(broker.bootstrapServers(), beacon, shown, out);
       BeaconApi.awaitAccepted(beacon.url(), events, Duration.ofMinutes(10), out);
