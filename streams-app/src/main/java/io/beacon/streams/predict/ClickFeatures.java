@@ -45,24 +45,50 @@ public final class ClickFeatures {
     return Feature.of("product", advertiserId, productId);
   }
 
+  /** Every feature of the impression: those of its moment, then those of its product. */
   public static List<Feature> of(Impression impression) {
     List<Feature> features = new ArrayList<>(24);
-    String advertiser = impression.advertiserId();
-    String product = impression.productId();
+    features.addAll(ofMoment(impression));
+    features.addAll(ofProduct(impression));
+    return features;
+  }
+
+  /**
+   * The features every candidate product of one request shares: the advertiser, the time, the
+   * placement and the context, and their crosses.
+   */
+  public static List<Feature> ofMoment(Impression impression) {
+    List<Feature> features = new ArrayList<>(12);
     String placement = impression.placement();
     ZonedDateTime at = impression.at().atZone(ZoneOffset.UTC);
     String hour = Integer.toString(at.getHour());
-    features.add(advertiser(advertiser));
-    features.add(product(advertiser, product));
+    features.add(advertiser(impression.advertiserId()));
     features.add(Feature.of("hour", hour));
     features.add(Feature.of("weekday", at.getDayOfWeek().name()));
+    if (placement != null) {
+      features.add(Feature.of("placement", placement));
+      features.add(Feature.of("placement×hour", placement, hour));
+    }
+    context(impression).forEach((name, value) -> {
+      features.add(Feature.of("context." + name, value));
+      if (placement != null) {
+        features.add(Feature.of("placement×context." + name, placement, value));
+      }
+    });
+    return features;
+  }
+
+  /** The features of the impression's product: the product, its campaign, category and brand, and their crosses. */
+  public static List<Feature> ofProduct(Impression impression) {
+    List<Feature> features = new ArrayList<>(12);
+    String advertiser = impression.advertiserId();
+    String product = impression.productId();
+    features.add(product(advertiser, product));
     if (impression.campaignId() != null) {
       features.add(Feature.of("campaign", advertiser, impression.campaignId()));
     }
-    if (placement != null) {
-      features.add(Feature.of("placement", placement));
-      features.add(Feature.of("placement×product", placement, advertiser, product));
-      features.add(Feature.of("placement×hour", placement, hour));
+    if (impression.placement() != null) {
+      features.add(Feature.of("placement×product", impression.placement(), advertiser, product));
     }
     Product catalog = impression.product();
     if (catalog != null && catalog.getCategory() != null) {
@@ -71,18 +97,20 @@ public final class ClickFeatures {
     if (catalog != null && catalog.getBrand() != null) {
       features.add(Feature.of("brand", catalog.getBrand()));
     }
-    if (impression.context() != null) {
-      // In name order: the features, and so their hashes, must not depend on the map's order.
-      for (Map.Entry<String, String> feature : new TreeMap<>(impression.context()).entrySet()) {
-        String name = feature.getKey();
-        String value = feature.getValue().toLowerCase(Locale.ROOT); // "Male", "male" and "MALE" are one value
-        features.add(Feature.of("context." + name, value));
-        features.add(Feature.of("product×context." + name, advertiser, product, value));
-        if (placement != null) {
-          features.add(Feature.of("placement×context." + name, placement, value));
-        }
-      }
-    }
+    context(impression).forEach((name, value) -> features.add(Feature.of("product×context." + name, advertiser, product, value)));
     return features;
+  }
+
+  /**
+   * The context in name order (the features must not depend on the map's order), values
+   * lower-cased: "Male", "male" and "MALE" are one value.
+   */
+  private static Map<String, String> context(Impression impression) {
+    if (impression.context() == null) {
+      return Map.of();
+    }
+    Map<String, String> ordered = new TreeMap<>();
+    impression.context().forEach((name, value) -> ordered.put(name, value.toLowerCase(Locale.ROOT)));
+    return ordered;
   }
 }

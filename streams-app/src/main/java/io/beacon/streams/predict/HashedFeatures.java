@@ -46,13 +46,26 @@ public final class HashedFeatures {
 
   /** The coordinates of the bias and each feature, sorted, each once. */
   public int[] coordinates(List<Feature> features) {
-    int[] coordinates = new int[features.size() + 1];
-    coordinates[0] = 0;
-    for (int k = 0; k < features.size(); k++) {
-      coordinates[k + 1] = coordinate(features.get(k));
+    return coordinates(new int[] {0}, features);
+  }
+
+  /**
+   * The coordinates of {@code known} (from {@link #coordinates(List)}) and of {@code more}, sorted,
+   * each once: what {@link #coordinates(List)} gives for both lists together.
+   */
+  public int[] coordinates(int[] known, List<Feature> more) {
+    int[] coordinates = Arrays.copyOf(known, known.length + more.size());
+    for (int k = 0; k < more.size(); k++) {
+      coordinates[known.length + k] = coordinate(more.get(k));
     }
     Arrays.sort(coordinates);
-    return Arrays.stream(coordinates).distinct().toArray();
+    int distinct = 0;
+    for (int c : coordinates) {
+      if (distinct == 0 || coordinates[distinct - 1] != c) {
+        coordinates[distinct++] = c;
+      }
+    }
+    return distinct == coordinates.length ? coordinates : Arrays.copyOf(coordinates, distinct);
   }
 
   /** A feature's coordinate, never 0 (the bias's). */

@@ -2,6 +2,7 @@ package io.beacon.streams.predict;
 
 import io.beacon.avro.ModelVersion;
 import io.beacon.streams.predict.ClickFeatures.Impression;
+import java.util.List;
 
 /**
  * A published model version, decoded to predict: FTRL's weights as a dense array over the hashed
@@ -46,14 +47,36 @@ public final class ServedModel {
     return version;
   }
 
+  /**
+   * The predictions of the candidate products of one request: impressions of the same advertiser,
+   * placement, time and context. The features they share are hashed once.
+   */
+  public double[] predictEach(List<Impression> sameMoment) {
+    double[] predictions = new double[sameMoment.size()];
+    if (sameMoment.isEmpty()) {
+      return predictions;
+    }
+    int[] moment = baseline != null ? null : features.coordinates(ClickFeatures.ofMoment(sameMoment.get(0)));
+    for (int k = 0; k < predictions.length; k++) {
+      Impression impression = sameMoment.get(k);
+      predictions[k] = baseline != null ? predict(impression)
+          : margin(features.coordinates(moment, ClickFeatures.ofProduct(impression)));
+    }
+    return predictions;
+  }
+
   /** The predicted probability that the impression is clicked, as the model learned it. */
   public double predict(Impression impression) {
     if (baseline != null) {
       return baseline.predict(features.coordinate(ClickFeatures.product(impression.advertiserId(), impression.productId())),
           features.coordinate(ClickFeatures.advertiser(impression.advertiserId())));
     }
+    return margin(features.coordinates(ClickFeatures.of(impression)));
+  }
+
+  private double margin(int[] coordinates) {
     double margin = 0;
-    for (int i : features.coordinates(ClickFeatures.of(impression))) {
+    for (int i : coordinates) {
       margin += weights[i];
     }
     return FtrlProximal.sigmoid(margin);

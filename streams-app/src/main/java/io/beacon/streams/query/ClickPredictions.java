@@ -64,11 +64,16 @@ public final class ClickPredictions {
       return catalog.retype();
     }
     ServedModel model = found.value().model();
-    List<Prediction> predictions = new ArrayList<>(candidates.size());
+    Instant moment = at == null ? clock.instant() : at;
+    List<Impression> impressions = new ArrayList<>(candidates.size());
     for (Candidate candidate : candidates) {
-      Impression impression = new Impression(advertiserId, candidate.productId(), candidate.campaignId(), placement,
-          at == null ? clock.instant() : at, context, products.value().get(candidate.productId()));
-      predictions.add(new Prediction(candidate.productId(), model.predict(impression)));
+      impressions.add(new Impression(advertiserId, candidate.productId(), candidate.campaignId(), placement, moment, context,
+          products.value().get(candidate.productId())));
+    }
+    double[] pctr = model.predictEach(impressions);
+    List<Prediction> predictions = new ArrayList<>(candidates.size());
+    for (int k = 0; k < pctr.length; k++) {
+      predictions.add(new Prediction(candidates.get(k).productId(), pctr[k]));
     }
     return new QueryResult.Found<>(new Answer(model.model(), model.version(), found.value().choice().reason(), predictions));
   }

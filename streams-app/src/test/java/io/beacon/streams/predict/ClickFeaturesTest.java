@@ -26,9 +26,10 @@ class ClickFeaturesTest {
     Product product = Product.newBuilder().setProductId("p1").setAdvertiserId("a").setTitle("Tent").setCategory("camping")
         .setUpdatedAt(TUESDAY_NINE).build();
     List<String> names = names(new Impression("a", "p1", null, "top", TUESDAY_NINE, Map.of("device", "mobile"), product));
-    assertEquals(List.of("advertiser=a", "product=a\u001fp1", "hour=9", "weekday=TUESDAY", "placement=top",
-        "placement×product=top\u001fa\u001fp1", "placement×hour=top\u001f9", "category=a\u001fcamping", "context.device=mobile",
-        "product×context.device=a\u001fp1\u001fmobile", "placement×context.device=top\u001fmobile"), names);
+    assertEquals(List.of("advertiser=a", "hour=9", "weekday=TUESDAY", "placement=top", "placement×hour=top\u001f9",
+        "context.device=mobile", "placement×context.device=top\u001fmobile",
+        "product=a\u001fp1", "placement×product=top\u001fa\u001fp1", "category=a\u001fcamping", "product×context.device=a\u001fp1\u001fmobile"),
+        names, "the moment's features, then the product's");
     assertTrue(names(new Impression("a", "p1", null, null, TUESDAY_NINE, null, null)).stream().noneMatch(n -> n.startsWith("placement")),
         "no placement: no placement features, no made-up value");
   }
