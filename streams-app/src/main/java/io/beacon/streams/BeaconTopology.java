@@ -15,6 +15,7 @@ import io.beacon.streams.counting.TaskMemoryBudget;
 import io.beacon.streams.internals.RequiredValueSerde;
 import io.beacon.streams.predict.ClickAttribution;
 import io.beacon.streams.predict.ModelTrainer;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -37,7 +38,7 @@ import org.apache.kafka.streams.state.Stores;
  * events ──► count-events ──► product-counts, advertiser-counts, counted-advertisers, event-totals
  *               │   (reads event-ids for dedup, the advertisers global table for status)
  *               ├──► events.rejected (header beacon.reason)
- *               └──► attribute-clicks ──► pending-impressions, impression-times
+ *               └──► attribute-clicks ──► impressions-awaiting-clicks, clicked-impressions, attribution-progress
  *                        └──► predict-examples (one partition) ──► train-models ──► model-coordinates, model-progress
  *                                                                       └──► models
  * unreadable events ──► events.dlq (Kafka Streams' dead-letter queue, error in headers)
@@ -99,7 +100,7 @@ public final class BeaconTopology {
     counted.to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
     counted
         .process(() -> new ClickAttribution(config.predict().attributionWindow(), listener), Named.as(ATTRIBUTE_PROCESSOR),
-            StoreNames.PENDING_IMPRESSIONS, StoreNames.IMPRESSION_TIMES)
+            StoreNames.IMPRESSIONS_AWAITING_CLICKS, StoreNames.CLICKED_IMPRESSIONS, StoreNames.ATTRIBUTION_PROGRESS)
         .repartition(Repartitioned.<String, Example>as(EXAMPLES).withNumberOfPartitions(1)
             .withKeySerde(Serdes.String()).withValueSerde(BeaconSerdes.example()))
         .process(() -> new ModelTrainer(config.predict(), config.ctrPriorImpressions(), listener), Named.as(TRAIN_PROCESSOR),
@@ -141,10 +142,14 @@ public final class BeaconTopology {
         Stores.persistentKeyValueStore(StoreNames.COOCCURRENCES), Serdes.String(), Serdes.ByteArray()));
     // Written as each impression or click is processed, without a record cache, so that they are
     // written before the ids of the events, which the counting processor writes at its flush.
+    Duration attributionRetention = ClickAttribution.retention(config.predict().attributionWindow());
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(StoreNames.IMPRESSIONS_AWAITING_CLICKS, attributionRetention, Duration.ofMillis(1), true),
+        Serdes.String(), BeaconSerdes.example()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.PENDING_IMPRESSIONS), Serdes.String(), BeaconSerdes.example()).withCachingDisabled());
+        Stores.persistentKeyValueStore(StoreNames.CLICKED_IMPRESSIONS), Serdes.String(), Serdes.Long()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.IMPRESSION_TIMES), Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
+        Stores.persistentKeyValueStore(StoreNames.ATTRIBUTION_PROGRESS), Serdes.String(), Serdes.Long()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.MODEL_COORDINATES), Serdes.Integer(), Serdes.ByteArray()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(

@@ -24,10 +24,12 @@ public final class StoreNames {
   public static final String USER_HISTORIES = "user-histories";
   /** Per (advertiser, product): how often it occurred, and with which products the same users touched. */
   public static final String COOCCURRENCES = "co-occurrences";
-  /** Per (advertiser, product, user): the latest impression, waiting for a click within the attribution window. */
-  public static final String PENDING_IMPRESSIONS = "pending-impressions";
-  /** The same impressions by (time, key), so that closed windows are found in time order. */
-  public static final String IMPRESSION_TIMES = "impression-times";
+  /** Impressions with a user by (advertiser, product, user) and time, waiting for their attribution window to close (window store). */
+  public static final String IMPRESSIONS_AWAITING_CLICKS = "impressions-awaiting-clicks";
+  /** The ids of waiting impressions a click was attributed to. */
+  public static final String CLICKED_IMPRESSIONS = "clicked-impressions";
+  /** The time before which every attribution window was closed. */
+  public static final String ATTRIBUTION_PROGRESS = "attribution-progress";
   /** Per coordinate of the hashed feature space: FTRL's z and n, the baseline's impressions and clicks. */
   public static final String MODEL_COORDINATES = "model-coordinates";
   /** The candidate models' progressive metrics, their latest version and the examples it covered. */

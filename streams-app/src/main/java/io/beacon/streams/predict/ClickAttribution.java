@@ -5,14 +5,13 @@ import io.beacon.avro.EventType;
 import io.beacon.avro.Example;
 import io.beacon.streams.ProcessingListener;
 import io.beacon.streams.StoreNames;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,14 +19,16 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Labels impressions for click prediction, in the counting task, from the impressions and clicks
  * it counted (so each once, after dedup and the advertiser filter). An impression with a user id
- * waits, per (advertiser, product, user), for a click of the same user on the same product at most
- * the attribution window after it (event time), which marks it clicked. It becomes an example,
- * clicked or not, when its window closes in stream time, or at once when a newer impression of
- * the same key replaces it (a later click goes to the latest impression).
+ * waits for its attribution window (event time) in a window store under its (advertiser, product,
+ * user). A click of the same user on the same product marks the latest such impression within the
+ * window before it as clicked, unless it already is. Every impression becomes an example, clicked
+ * or not, when its window closes in stream time.
  *
  * <p>A clicked impression waits for its window to close too, so that the models learn clicked and
  * not-clicked examples in the order of their impressions. Sent as soon as it was clicked, every
@@ -35,35 +36,51 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * would lean toward clicks while the traffic flows, and away from them after a pause, when the
  * windows of the last half hour close with no clicks among them.
  *
- * <p>The waiting impressions live in two stores written as each record is processed, before the
- * counting processor writes the event ids at its flush (an id is never written before what it
- * guards): by key, and by (time, key) so that the close finds the expired ones in time order.
+ * <p>An impression costs one write: its window store entry, which the store drops with its
+ * segment once it is older than the retention, with no delete. The clicks are marked in a
+ * key-value store under the impression's id and deleted when the impression closes, and the time
+ * before which every window was closed is stored too, so that a restarted task closes none twice.
+ * Four writes an impression (two stores, a time index, deletes) made labelling cost more than
+ * counting (BENCHMARKS.md).
  *
  * <h2>Invariants</h2>
  *
  * <ol>
- *   <li><b>Each counted impression with a user becomes exactly one example.</b> It waits under its
- *       key until replaced or closed, and both stores commit with the input offsets and the
- *       examples sent under exactly_once_v2. Tests: {@code
+ *   <li><b>Each counted impression with a user becomes exactly one example.</b> Closing reads the
+ *       windows from the stored close time on and stores the new one in the same transaction
+ *       as the examples sent, under exactly_once_v2. Tests: {@code
  *       PredictTopologyTest.shouldAttributeAClickOnceWhenItIsSentTwiceOrClickedAgain}, {@code
  *       RestartIT.shouldLearnEveryImpressionOnceAcrossASigkill}.
- *   <li><b>Examples are sent in the order of their impressions' windows</b>, clicked or not (the
- *       close scans the time index in order). Test: {@code
+ *   <li><b>No impression's segment is dropped before its window was closed.</b> The store keeps
+ *       impressions a window and two close intervals, and before an impression is written when
+ *       stream time ran more than a close interval past the last close, the windows due are
+ *       closed: writing one whose time is past the retention is what makes the store drop old
+ *       segments. Test: {@code
+ *       PredictTopologyTest.shouldLabelEveryImpressionWhenStreamTimeJumpsPastTheRetention}.
+ *   <li><b>Examples are sent in the order of their impressions</b>, clicked or not. Test: {@code
  *       PredictTopologyTest.shouldLabelAnImpressionClickedWhenItsUserClicksWithinTheWindowAndNotClickedWhenTheWindowCloses}.
+ *   <li><b>The window store always has a segment</b> (invariant 8 of the counting package): a
+ *       keeper entry is written when the task starts on an empty store and at every close. Test:
+ *       {@code RestartIT.shouldRestoreNothingAndLogNoErrorAfterACleanStop}.
  * </ol>
  */
 public final class ClickAttribution implements Processor<String, AdEvent, String, Example> {
 
   /** How often, in stream time, closed windows become examples. */
   public static final Duration CLOSE_INTERVAL = Duration.ofSeconds(10);
-  private static final byte[] NOTHING = new byte[0];
+  /** The key of the entries that keep the window store's segments; impression keys hold two line feeds. */
+  static final String SEGMENT_KEEPER = "segment-keeper";
+  /** The key, in the progress store, of the time before which every window was closed. */
+  static final String CLOSED_BEFORE = "closed-before";
+  private static final Example KEEPER = Example.newBuilder().setAdvertiserId("").setProductId("").setUserId("").setImpressionId("")
+      .setImpressionTime(Instant.EPOCH).setClicked(false).build();
 
   private final long windowMs;
   private final ProcessingListener listener;
   private ProcessorContext<String, Example> context;
-  private KeyValueStore<String, Example> pending;
-  private KeyValueStore<Bytes, byte[]> deadlines;
-  /** Every deadline before this was closed in this run; a run starts from 0. Skips the deletes' tombstones. */
+  private WindowStore<String, Example> awaiting;
+  private KeyValueStore<String, Long> clicks;
+  private KeyValueStore<String, Long> progress;
   private long closedBefore;
   private final List<Cancellable> punctuations = new ArrayList<>(1);
 
@@ -72,12 +89,24 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     this.listener = listener;
   }
 
+  /** How long the window store keeps an impression: its window, and two close intervals to be closed in. */
+  public static Duration retention(Duration window) {
+    return window.plus(CLOSE_INTERVAL.multipliedBy(2));
+  }
+
   @Override
   public void init(ProcessorContext<String, Example> context) {
     this.context = context;
-    pending = context.getStateStore(StoreNames.PENDING_IMPRESSIONS);
-    deadlines = context.getStateStore(StoreNames.IMPRESSION_TIMES);
-    closedBefore = 0;
+    awaiting = context.getStateStore(StoreNames.IMPRESSIONS_AWAITING_CLICKS);
+    clicks = context.getStateStore(StoreNames.CLICKED_IMPRESSIONS);
+    progress = context.getStateStore(StoreNames.ATTRIBUTION_PROGRESS);
+    Long stored = progress.get(CLOSED_BEFORE);
+    closedBefore = stored == null ? 0 : stored;
+    try (KeyValueIterator<Windowed<String>, Example> any = awaiting.all()) {
+      if (!any.hasNext()) {
+        awaiting.put(SEGMENT_KEEPER, KEEPER, 0L); // the first impression stored expires it
+      }
+    }
     punctuations.add(context.schedule(CLOSE_INTERVAL, PunctuationType.STREAM_TIME, this::closeWindows));
   }
 
@@ -97,20 +126,19 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     if (event.getUserId() == null) {
       return Attribution.IMPRESSION_WITHOUT_USER;
     }
-    String key = key(event.getAdvertiserId(), event.getProductId(), event.getUserId());
     Example impression = Example.newBuilder().setAdvertiserId(event.getAdvertiserId()).setProductId(event.getProductId())
         .setUserId(event.getUserId()).setImpressionId(event.getEventId()).setImpressionTime(event.getEventTime())
         .setCampaignId(event.getCampaignId()).setPlacement(event.getPlacement())
         .setContext(event.getContext() == null ? null : Map.copyOf(event.getContext())).setClicked(false).build();
-    Example waiting = pending.get(key);
-    if (waiting == null) {
-      hold(key, impression);
-    } else if (!impression.getImpressionTime().isBefore(waiting.getImpressionTime())) {
-      stopWaiting(key, waiting);
-      send(waiting);
-      hold(key, impression);
+    long time = event.getEventTime().toEpochMilli();
+    long streamTime = context.currentStreamTimeMs();
+    if (streamTime - windowMs - CLOSE_INTERVAL.toMillis() > closedBefore) {
+      closeWindows(streamTime); // invariant 2: stream time jumped; close what is due before a write may drop it
+    }
+    if (time < closedBefore) {
+      send(impression); // so late that its window closed already
     } else {
-      send(impression); // an older impression arriving late: a click goes to the waiting, newer one
+      awaiting.put(key(event.getAdvertiserId(), event.getProductId(), event.getUserId()), impression, time);
     }
     return Attribution.IMPRESSION_PENDING;
   }
@@ -119,53 +147,55 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     if (event.getUserId() == null) {
       return Attribution.CLICK_UNATTRIBUTED;
     }
-    String key = key(event.getAdvertiserId(), event.getProductId(), event.getUserId());
-    Example waiting = pending.get(key);
-    if (waiting == null) {
-      return Attribution.CLICK_UNATTRIBUTED;
+    long time = event.getEventTime().toEpochMilli();
+    Example latest = null;
+    try (WindowStoreIterator<Example> newestFirst = awaiting.backwardFetch(
+        key(event.getAdvertiserId(), event.getProductId(), event.getUserId()), Instant.ofEpochMilli(Math.max(0, time - windowMs)),
+        event.getEventTime())) {
+      if (newestFirst.hasNext()) {
+        latest = newestFirst.next().value;
+      }
     }
-    long since = event.getEventTime().toEpochMilli() - waiting.getImpressionTime().toEpochMilli();
-    if (since < 0 || since > windowMs) {
-      return Attribution.CLICK_UNATTRIBUTED;
+    if (latest == null || latest.getImpressionTime().toEpochMilli() < closedBefore) {
+      return Attribution.CLICK_UNATTRIBUTED; // none within the window, or its example was sent
     }
-    if (waiting.getClicked()) {
+    String clicked = clickKey(latest);
+    if (clicks.get(clicked) != null) {
       return Attribution.CLICK_UNATTRIBUTED; // its impression was clicked already
     }
-    waiting.setClicked(true);
-    pending.put(key, waiting);
+    clicks.put(clicked, time);
     return Attribution.CLICK_ATTRIBUTED;
   }
 
-  /** Every impression whose window closed at {@code streamTime} becomes an example, clicked or not. */
+  /** Every impression whose window closed at {@code streamTime} becomes an example, clicked or not, in time order. */
   private void closeWindows(long streamTime) {
     // An impression exactly a window before stream time may still get a click stamped now.
     long closeUpTo = streamTime - windowMs - 1;
     if (closeUpTo < closedBefore) {
       return;
     }
-    List<KeyValue<Bytes, byte[]>> closed = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> expired = deadlines.range(timeKey(closedBefore, ""), timeKey(closeUpTo + 1, ""))) {
-      expired.forEachRemaining(closed::add);
+    List<Example> closed = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, Example> due = awaiting.fetchAll(Instant.ofEpochMilli(closedBefore),
+        Instant.ofEpochMilli(closeUpTo))) {
+      due.forEachRemaining(entry -> {
+        if (!entry.key.key().equals(SEGMENT_KEEPER)) {
+          closed.add(entry.value);
+        }
+      });
     }
-    for (KeyValue<Bytes, byte[]> entry : closed) {
-      String key = new String(entry.key.get(), Long.BYTES, entry.key.get().length - Long.BYTES, StandardCharsets.UTF_8);
-      deadlines.delete(entry.key);
-      Example waiting = pending.delete(key);
-      if (waiting != null) {
-        send(waiting);
+    // A segment gives its entries by key: the models learn them in the order of the impressions.
+    closed.sort(Comparator.comparing(Example::getImpressionTime).thenComparing(Example::getImpressionId));
+    for (Example example : closed) {
+      String clicked = clickKey(example);
+      if (clicks.get(clicked) != null) {
+        example.setClicked(true);
+        clicks.delete(clicked);
       }
+      send(example);
     }
     closedBefore = closeUpTo + 1;
-  }
-
-  private void hold(String key, Example impression) {
-    pending.put(key, impression);
-    deadlines.put(timeKey(impression.getImpressionTime().toEpochMilli(), key), NOTHING);
-  }
-
-  private void stopWaiting(String key, Example waiting) {
-    pending.delete(key);
-    deadlines.delete(timeKey(waiting.getImpressionTime().toEpochMilli(), key));
+    progress.put(CLOSED_BEFORE, closedBefore);
+    awaiting.put(SEGMENT_KEEPER, KEEPER, streamTime);
   }
 
   private void send(Example example) {
@@ -182,9 +212,8 @@ public final class ClickAttribution implements Processor<String, AdEvent, String
     return advertiserId + '\n' + productId + '\n' + userId;
   }
 
-  /** The impression's time, big-endian so that keys sort by it, then its key. */
-  static Bytes timeKey(long time, String key) {
-    byte[] suffix = key.getBytes(StandardCharsets.UTF_8);
-    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + suffix.length).putLong(time).put(suffix).array());
+  /** An impression's key in the clicks store: its advertiser and event id, unique among counted events. */
+  private static String clickKey(Example impression) {
+    return impression.getAdvertiserId() + '\n' + impression.getImpressionId();
   }
 }
