@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  * events ──► count-events ──► product-counts, advertiser-counts, counted-advertisers, event-totals
  *               │   (reads event-ids for dedup, the advertisers global table for status)
  *               ├──► events.rejected (header beacon.reason)
- *               └──► attribute-clicks ──► impressions-awaiting-clicks, clicked-impressions, attribution-progress
+ *               └──► attribute-clicks ──► impressions-awaiting-clicks, impressions-by-user, clicked-impressions,
+ *                        │                  attribution-progress
  *                        └──► predict-examples (one partition) ──► train-models ──► model-coordinates, model-progress
  *                                                                       └──► models
  * unreadable events ──► events.dlq (Kafka Streams' dead-letter queue, error in headers)
@@ -100,7 +101,8 @@ public final class BeaconTopology {
     counted.to(topics.rejected(), Produced.with(Serdes.String(), BeaconSerdes.adEvent()).withName(REJECTED_SINK));
     counted
         .process(() -> new ClickAttribution(config.predict().attributionWindow(), listener), Named.as(ATTRIBUTE_PROCESSOR),
-            StoreNames.IMPRESSIONS_AWAITING_CLICKS, StoreNames.CLICKED_IMPRESSIONS, StoreNames.ATTRIBUTION_PROGRESS)
+            StoreNames.IMPRESSIONS_AWAITING_CLICKS, StoreNames.IMPRESSIONS_BY_USER, StoreNames.CLICKED_IMPRESSIONS,
+            StoreNames.ATTRIBUTION_PROGRESS)
         .repartition(Repartitioned.<String, Example>as(EXAMPLES).withNumberOfPartitions(1)
             .withKeySerde(Serdes.String()).withValueSerde(BeaconSerdes.example()))
         .process(() -> new ModelTrainer(config.predict(), config.ctrPriorImpressions(), listener), Named.as(TRAIN_PROCESSOR),
@@ -146,6 +148,9 @@ public final class BeaconTopology {
     builder.addStateStore(Stores.windowStoreBuilder(
         Stores.persistentWindowStore(StoreNames.IMPRESSIONS_AWAITING_CLICKS, attributionRetention, Duration.ofMillis(1), true),
         Serdes.String(), BeaconSerdes.example()).withCachingDisabled());
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(StoreNames.IMPRESSIONS_BY_USER, attributionRetention, Duration.ofMillis(1), true),
+        Serdes.String(), Serdes.String()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.CLICKED_IMPRESSIONS), Serdes.String(), Serdes.Long()).withCachingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(

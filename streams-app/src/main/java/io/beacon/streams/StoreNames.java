@@ -24,8 +24,10 @@ public final class StoreNames {
   public static final String USER_HISTORIES = "user-histories";
   /** Per (advertiser, product): how often it occurred, and with which products the same users touched. */
   public static final String COOCCURRENCES = "co-occurrences";
-  /** Impressions with a user by (advertiser, product, user) and time, waiting for their attribution window to close (window store). */
+  /** Impressions with a user, by the close interval of their time, waiting for their attribution window to close (window store). */
   public static final String IMPRESSIONS_AWAITING_CLICKS = "impressions-awaiting-clicks";
+  /** The same impressions' ids by (advertiser, product, user) and time, which a click looks up (window store). */
+  public static final String IMPRESSIONS_BY_USER = "impressions-by-user";
   /** The ids of waiting impressions a click was attributed to. */
   public static final String CLICKED_IMPRESSIONS = "clicked-impressions";
   /** The time before which every attribution window was closed. */
