@@ -98,6 +98,9 @@ class PredictIT {
 
       assertEquals(404, beacon.sendJson("PUT", "/v1/models/ftrl/champion", "{\"version\": 99999}").statusCode());
       assertEquals(404, beacon.sendJson("PUT", "/v1/models/nope/champion", "{\"version\": 1}").statusCode());
+      HttpResponse<String> badPin = beacon.sendJson("PUT", "/v1/models/ftrl/champion", "{\"version\": \"two\"}");
+      assertEquals(400, badPin.statusCode());
+      assertTrue(badPin.body().contains("version: must be a whole number of at least 1, was two"), badPin.body());
       assertEquals(404, beacon.get("/v1/models/nope/versions").statusCode());
       HttpResponse<String> bad = predict(beacon, "{\"advertiser_id\": \"shop\", \"candidates\": [{\"product\": \"tent\"}], "
           + "\"context\": {\"1device\": \"x\"}, \"at\": \"yesterday\", \"colour\": \"red\"}");

@@ -135,16 +135,16 @@ class ModelController {
     String model = known(name);
     List<FieldError> errors = new ArrayList<>();
     FieldValues fields = JsonBodies.object(json.parse(body), "", Set.of("version"), errors);
-    Double number = fields.number("version", 1, Long.MAX_VALUE);
-    if (number == null && errors.isEmpty()) {
-      errors.add(new FieldError("version", "is required: the version to pin, from GET /v1/models/" + model + "/versions"));
-    } else if (number != null && number != Math.rint(number)) {
-      errors.add(new FieldError("version", "must be a whole number, was " + number));
+    Object raw = fields.raw("version");
+    if (!(raw instanceof Long number) || number < 1) {
+      errors.add(new FieldError("version", raw == null
+          ? "is required: the version to pin, from GET /v1/models/" + model + "/versions"
+          : "must be a whole number of at least 1, was " + FieldValues.abbreviate(String.valueOf(raw))));
     }
     if (!errors.isEmpty()) {
       throw ProblemException.invalid(errors);
     }
-    long version = number.longValue();
+    long version = (Long) raw;
     ModelVersion pinned = QueryProblems.answer(predictions.version(model, version));
     if (pinned.getWeights() == null) {
       throw new ProblemException(HttpStatus.CONFLICT, "Conflict", model + " version " + version + " no longer has its weights:"
