@@ -52,12 +52,16 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  *       Test: {@code ModelTrainerTest.shouldNumberVersionsOnFromTheStoredOneAfterARestart}.
  *   <li><b>The pinned version keeps its weights.</b> Test: {@code
  *       ModelTrainerTest.shouldKeepAPinnedVersionsWeightsWhenItsTurnToRetireComes}.
+ *   <li><b>The models go on only with the feature bits they learned with</b>: a start with others
+ *       stops with the setting named. Test: {@code
+ *       ModelTrainerTest.shouldRefuseToStartWithOtherFeatureBitsThanTheModelsLearnedWith}.
  * </ol>
  */
 public final class ModelTrainer implements Processor<String, Example, String, ModelVersion> {
 
   static final String VERSION = "version";
   static final String PUBLISHED_EXAMPLES = "published-examples";
+  static final String FEATURE_BITS = "feature-bits";
 
   private final PredictConfig config;
   private final int priorImpressions;
@@ -101,13 +105,15 @@ public final class ModelTrainer implements Processor<String, Example, String, Mo
     int dimension = features.dimension();
     ftrl = new FtrlProximal(new FtrlProximal.Settings(config.alpha(), config.beta(), config.l1(), config.l2()), dimension);
     baseline = new SmoothedCtr(priorImpressions, dimension);
+    long learnedWithBits = storedLong(FEATURE_BITS);
+    if (learnedWithBits != 0 && learnedWithBits != config.featureBits()) {
+      // Each feature's coordinate is its hash masked to the bits: with others, every weight would be another feature's.
+      throw new IllegalStateException("the models learned with beacon.predict.feature-bits " + learnedWithBits + ", not "
+          + config.featureBits() + ": set it back, or reset the application to learn anew");
+    }
     try (KeyValueIterator<Integer, byte[]> stored = coordinates.all()) {
       while (stored.hasNext()) {
         KeyValue<Integer, byte[]> entry = stored.next();
-        if (entry.key >= dimension) {
-          throw new IllegalStateException("the stored models have coordinate " + entry.key + ", beyond 2^" + config.featureBits()
-              + ": beacon.predict.feature-bits must not change once models have learned (or reset the application)");
-        }
         ByteBuffer state = ByteBuffer.wrap(entry.value);
         ftrl.restore(entry.key, state.getDouble(), state.getDouble());
         baseline.restore(entry.key, state.getDouble(), state.getDouble());
@@ -170,6 +176,7 @@ public final class ModelTrainer implements Processor<String, Example, String, Mo
       changed[i] = false;
     }
     changedCount = 0;
+    progress.put(FEATURE_BITS, longBytes(config.featureBits()));
     progress.put(metricsKey(ModelVersions.FTRL), ftrlMetrics.toBytes());
     progress.put(metricsKey(ModelVersions.SMOOTHED_CTR), baselineMetrics.toBytes());
     listener.trained(learnedSinceFlush, clickedSinceFlush);

@@ -70,7 +70,11 @@ class ModelTrainerTest {
   }
 
   private void start() {
-    trainer = new ModelTrainer(settings, 100, ProcessingListener.NONE);
+    start(settings);
+  }
+
+  private void start(PredictConfig with) {
+    trainer = new ModelTrainer(with, 100, ProcessingListener.NONE);
     trainer.init(context);
   }
 
@@ -107,6 +111,18 @@ class ModelTrainerTest {
     assertEquals(60, version.getMetrics().getClicks());
     assertTrue(version.getMetrics().getLogLossSum() / 60 < Math.log(2) / 2,
         "the model went on from the 50 clicks it had learned, predicting clicks well");
+  }
+
+  @Test
+  void shouldRefuseToStartWithOtherFeatureBitsThanTheModelsLearnedWith() {
+    learn(5, true);
+    commitHook.flushCache();
+    trainer.close();
+    PredictConfig other = new PredictConfig(true, settings.attributionWindow(), settings.featureBits() + 1, settings.alpha(),
+        settings.beta(), settings.l1(), settings.l2(), settings.publishInterval(), settings.selectionExamples(), settings.threshold(),
+        settings.versionsKept());
+    IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> start(other));
+    assertTrue(refused.getMessage().contains("beacon.predict.feature-bits 20, not 21"), refused.getMessage());
   }
 
   @Test
