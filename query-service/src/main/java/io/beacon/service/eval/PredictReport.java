@@ -7,6 +7,7 @@ import io.beacon.service.eval.PredictEvaluation.Holdout;
 import io.beacon.service.eval.PredictEvaluation.Result;
 import io.beacon.service.eval.PredictEvaluation.VersionPoint;
 import io.beacon.streams.predict.ModelVersions;
+import io.beacon.streams.predict.ProgressiveMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -137,7 +138,7 @@ final class PredictReport {
     double[] sums = new double[ordered.size() + 1];
     for (int i = 0; i < ordered.size(); i++) {
       ShownImpression s = ordered.get(i);
-      sums[i + 1] = sums[i] + loss(s.probability(), s.clicked());
+      sums[i + 1] = sums[i] + ProgressiveMetrics.logLoss(s.probability(), s.clicked());
     }
     return sums;
   }
@@ -234,14 +235,9 @@ final class PredictReport {
   static double logLoss(List<ShownImpression> shown, double[] p) {
     double sum = 0;
     for (int i = 0; i < shown.size(); i++) {
-      sum += loss(p[i], shown.get(i).clicked());
+      sum += ProgressiveMetrics.logLoss(p[i], shown.get(i).clicked());
     }
     return sum / shown.size();
-  }
-
-  private static double loss(double p, boolean clicked) {
-    double clamped = Math.min(1 - 1e-7, Math.max(1e-7, p));
-    return -Math.log(clicked ? clamped : 1 - clamped);
   }
 
   /** The exact AUC: the share of (clicked, not clicked) pairs ordered right, ties a half. */
